@@ -1,0 +1,161 @@
+//! `blog`: a static-site generator for people who write in series.
+//!
+//! The pipeline is the architecture, one module a stage:
+//!
+//! 1. [`config`] reads `site.toml`;
+//! 2. [`load`] finds the content and parses each file once (front matter, body);
+//! 3. [`model`] assembles the site as data: posts in order, tags, series, pages, URLs;
+//! 4. [`render`] turns Markdown into HTML once per post and runs the templates;
+//! 5. [`write`] publishes the output atomically.
+//!
+//! [`build`] runs them in order; `serve` and `check` reuse the same stages.
+
+pub mod config;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+
+pub use config::Config;
+pub use diagnostic::{Diagnostic, Location};
+
+/// Everything that can stop a build. Content problems come all together, as a compiler reports
+/// every broken file rather than the first.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}", join(.0))]
+    Content(Vec<Diagnostic>),
+    #[error(transparent)]
+    Output(#[from] write::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn join(diagnostics: &[Diagnostic]) -> String {
+    diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+}
+
+impl From<Diagnostic> for Error {
+    fn from(diagnostic: Diagnostic) -> Error {
+        Error::Content(vec![diagnostic])
+    }
+}
+
+impl From<Vec<Diagnostic>> for Error {
+    fn from(diagnostics: Vec<Diagnostic>) -> Error {
+        Error::Content(diagnostics)
+    }
+}
+
+/// `blog build`'s settings.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `public/` under the root.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    pub future: bool,
+    /// `--as-of`: a day (its end, in the site's zone) or a timestamp.
+    pub as_of: Option<String>,
+    pub force: bool,
+    pub no_cache: bool,
+    pub base_url: Option<String>,
+}
+
+/// What a successful build reports.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub pages: usize,
+    pub posts: usize,
+    pub tags: usize,
+    pub series: usize,
+    pub elapsed: Duration,
+    pub warnings: Vec<Diagnostic>,
+    pub output: PathBuf,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        write!(
+            f,
+            "Built {} ({}, {}, {}) in {} ms",
+            plural(self.pages, "page", "pages"),
+            plural(self.posts, "post", "posts"),
+            plural(self.tags, "tag", "tags"),
+            plural(self.series, "series", "series"),
+            self.elapsed.as_millis()
+        )
+    }
+}
+
+/// The site rendered in memory, before it is written: what `build` publishes and `serve` serves.
+pub struct Built {
+    pub site: render::RenderedSite,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads, models and renders a site; writes nothing.
+pub fn render_site(root: &Path, config: &Config, options: &model::Options) -> Result<Built, Error> {
+    let tz = config.time_zone();
+    let content = load::load(root, &tz)?;
+    let site = model::Site::assemble(config, &content, options)?;
+    let theme = render::ThemeSource::find(root, &config.theme)?;
+    let mut templates = render::Templates::load(root, &theme, tz)?;
+    let rendered = render::render_site(&site, &mut templates, &theme, root)?;
+    Ok(Built { site: rendered, warnings: site.warnings })
+}
+
+/// Reads `site.toml` and works out this build's model options: its one "now", and its base URL.
+pub fn prepare(options: &BuildOptions) -> Result<(Config, model::Options, Vec<Diagnostic>), Error> {
+    let mut config = Config::load(&options.root)?;
+    if let Some(base_url) = &options.base_url {
+        model::BaseUrl::parse(base_url).map_err(Error::Usage)?;
+        config.base_url = Some(base_url.clone());
+    }
+    let tz = config.time_zone();
+    let now = match &options.as_of {
+        Some(text) => load::date::parse_as_of(text, &tz).ok_or_else(|| {
+            Error::Usage(format!("--as-of {text:?} is not a date (try 2018-02-20 or 2018-02-20T10:00:00Z)"))
+        })?,
+        None => Timestamp::now(),
+    };
+    let mut warnings = Vec::new();
+    let base = match &config.base_url {
+        Some(url) => model::BaseUrl::parse(url).expect("validated with the config"),
+        None => {
+            warnings.push(Diagnostic::new(
+                Location::file(&config::Config::path_in(&options.root)),
+                "no base_url: links are root-relative, and feeds and the sitemap are skipped",
+            ));
+            model::BaseUrl::default()
+        }
+    };
+    Ok((config, model::Options { now, drafts: options.drafts, future: options.future, base }, warnings))
+}
+
+/// `blog build`: the whole pipeline, published atomically.
+pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
+    let started = Instant::now();
+    let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
+    let target = write::Target::check(&options.root, &output, options.force)?;
+    let (config, model_options, mut warnings) = prepare(options)?;
+    let built = render_site(&options.root, &config, &model_options)?;
+    write::publish(&target, &built.site.files)?;
+    warnings.extend(built.warnings);
+    Ok(Summary {
+        pages: built.site.pages,
+        posts: built.site.posts,
+        tags: built.site.tags,
+        series: built.site.series,
+        elapsed: started.elapsed(),
+        warnings,
+        output,
+    })
+}

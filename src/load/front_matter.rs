@@ -1,0 +1,543 @@
+//! Front matter: split a file into its metadata block and its Markdown, then read the block.
+//!
+//! Every YAML (and TOML) call of the project is in this module, so the parser can be swapped
+//! without touching anything else: the rest of the code sees [`FrontMatter`] and [`Data`].
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use jiff::ZonedDateTime;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use super::date;
+use crate::diagnostic::{Diagnostic, Location, line_column};
+
+/// Front-matter values handed to templates untouched (`extra`, unknown keys, `talk`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Data {
+    Bool(bool),
+    Integer(i64),
+    Float(f64),
+    Text(String),
+    List(Vec<Data>),
+    Map(BTreeMap<String, Data>),
+}
+
+impl Data {
+    /// A scalar as the text a blogger wrote (`title: 2019` is the text "2019").
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Data::Bool(b) => Some(b.to_string()),
+            Data::Integer(i) => Some(i.to_string()),
+            Data::Float(f) => Some(f.to_string()),
+            Data::Text(s) => Some(s.clone()),
+            Data::List(_) | Data::Map(_) => None,
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Data::List(_) => "a list",
+            Data::Map(_) => "a map",
+            _ => "a scalar",
+        }
+    }
+}
+
+/// `tags:` (or `categories:`) as written: a list, or one string whose splitting needs to know
+/// the rest of the site (a declared series name stays whole), so it is left to the model.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TagsField {
+    List(Vec<String>),
+    Text { text: String, line: usize },
+}
+
+/// A talk recap's `talk:` map.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TalkField {
+    pub title: Option<String>,
+    pub event: Option<String>,
+    pub date: Option<String>,
+    pub location: Option<String>,
+    pub video: Option<String>,
+    pub slides: Option<String>,
+    /// Where `talk:` is, for errors about its video or slides.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// A post's or page's metadata, typed and validated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrontMatter {
+    pub title: String,
+    pub date: Option<ZonedDateTime>,
+    pub updated: Option<ZonedDateTime>,
+    pub tags: Vec<TagsField>,
+    pub series: Option<String>,
+    pub part: Option<u32>,
+    pub summary: Option<String>,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub permalink: Option<String>,
+    pub aliases: Vec<String>,
+    pub talk: Option<TalkField>,
+    pub extra: BTreeMap<String, Data>,
+}
+
+/// A file split at its front matter: the block's text and format, and the Markdown after it.
+#[derive(Debug, PartialEq)]
+pub struct Split<'a> {
+    pub format: Format,
+    pub block: &'a str,
+    /// Line number (1-based) of the block's first line in the whole file.
+    pub block_line: usize,
+    pub body: &'a str,
+    /// Line number of the body's first line.
+    pub body_line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Toml,
+}
+
+/// Why a file could not be split: the caller adds the path.
+#[derive(Debug, PartialEq)]
+pub struct SplitError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Splits text (already free of a BOM and CRLF) at its front matter.
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    let first_line = text.lines().next().unwrap_or("");
+    let (fence, format) = match first_line.trim_end() {
+        "---" => ("---", Format::Yaml),
+        "+++" => ("+++", Format::Toml),
+        _ => {
+            return Err(SplitError {
+                line: 1,
+                message: "no front matter: a post starts with a `---` line, then `title:` and `date:`, then another `---` line".into(),
+            });
+        }
+    };
+    let block_start = first_line.len() + 1;
+    if block_start > text.len() {
+        return Err(unclosed(fence));
+    }
+    let mut offset = block_start;
+    for (line_number, line) in (2..).zip(text[block_start..].split_inclusive('\n')) {
+        let content = line.trim_end();
+        if content == fence || (format == Format::Yaml && content == "...") {
+            let body_start = offset + line.len();
+            return Ok(Split {
+                format,
+                block: &text[block_start..offset],
+                block_line: 2,
+                body: &text[body_start..],
+                body_line: line_number + 1,
+            });
+        }
+        offset += line.len();
+    }
+    Err(unclosed(fence))
+}
+
+fn unclosed(fence: &str) -> SplitError {
+    SplitError {
+        line: 1,
+        message: format!("front matter opened with `{fence}` is never closed by another `{fence}` line"),
+    }
+}
+
+/// Reads a split block into typed front matter. Errors carry the line in the whole file.
+pub fn parse(path: &Path, split: &Split<'_>, tz: &TimeZone) -> Result<FrontMatter, Diagnostic> {
+    let keys = top_level_keys(split.block, split.format);
+    let at_line =
+        |line_in_block: usize, column: usize| Location::at(path, split.block_line + line_in_block - 1, column);
+    if let Some(duplicate) = find_duplicate(&keys) {
+        return Err(Diagnostic::new(
+            at_line(duplicate.line, duplicate.column),
+            format!(
+                "key `{}` is given twice (first on line {})",
+                duplicate.key,
+                split.block_line + duplicate.first_line - 1
+            ),
+        ));
+    }
+    let map = match split.format {
+        Format::Yaml => parse_yaml(split.block)
+            .map_err(|(line, column, message)| Diagnostic::new(at_line(line, column), message))?,
+        Format::Toml => parse_toml(split.block)
+            .map_err(|(line, column, message)| Diagnostic::new(at_line(line, column), message))?,
+    };
+    let key_location = |key: &str| match keys.iter().find(|k| k.key == key) {
+        Some(k) => at_line(k.line, k.column),
+        None => Location::at(path, split.block_line, 1),
+    };
+    let mut front = FrontMatter::default();
+    let mut title = None;
+    for (key, value) in map {
+        let Some(value) = value else { continue }; // `tags:` with nothing after it is absent
+        let error = |message: String| Diagnostic::new(key_location(&key), message);
+        let text =
+            |what: &str| value.as_text().ok_or_else(|| error(format!("`{key}` must be {what}, not {}", value.kind())));
+        match key.as_str() {
+            "title" => title = Some(text("text")?),
+            "date" | "updated" => {
+                let raw = text("a date")?;
+                let parsed = date::parse(&raw, tz).ok_or_else(|| {
+                    error(format!(
+                        "`{key}`: {raw:?} is not a date in a known format (try 2018-02-13, 2018-02-13 10:00 or 2018-02-13T10:00:00-05:00)"
+                    ))
+                })?;
+                if key == "date" { front.date = Some(parsed) } else { front.updated = Some(parsed) }
+            }
+            "tags" | "categories" | "category" => {
+                let line = key_location(&key).line.unwrap_or(split.block_line);
+                front.tags.push(
+                    tags_field(&value, line)
+                        .map_err(|kind| error(format!("`{key}` must be a list or a string, not {kind}")))?,
+                );
+            }
+            "series" => front.series = Some(text("text")?).filter(|s| !s.trim().is_empty()),
+            "part" => {
+                let part = match &value {
+                    Data::Integer(n) => u32::try_from(*n).ok().filter(|n| *n >= 1),
+                    Data::Text(s) => s.trim().parse().ok().filter(|n| *n >= 1),
+                    _ => None,
+                };
+                front.part = Some(part.ok_or_else(|| error("`part` must be a whole number, 1 or more".into()))?);
+            }
+            "summary" | "description" => front.summary = Some(text("text")?),
+            "draft" => front.draft = bool_value(&value).ok_or_else(|| error("`draft` must be true or false".into()))?,
+            "published" => {
+                front.draft = !bool_value(&value).ok_or_else(|| error("`published` must be true or false".into()))?
+            }
+            "slug" => front.slug = Some(text("text")?),
+            "permalink" | "url" => front.permalink = Some(text("a path")?),
+            "aliases" | "redirect_from" => {
+                front.aliases = match &value {
+                    Data::List(items) => items.iter().filter_map(Data::as_text).collect(),
+                    other => vec![other.as_text().ok_or_else(|| error("`aliases` must be a list of paths".into()))?],
+                }
+            }
+            "talk" => {
+                let Data::Map(fields) = &value else {
+                    return Err(error(
+                        "`talk` must be a map with title, event, date, location, video and slides".into(),
+                    ));
+                };
+                front.talk = Some(talk_field(fields, key_location(&key).line.unwrap_or(1)).map_err(error)?);
+            }
+            "extra" => match value {
+                Data::Map(fields) => front.extra.extend(fields),
+                other => return Err(error(format!("`extra` must be a map, not {}", other.kind()))),
+            },
+            _ => {
+                front.extra.insert(key, value);
+            }
+        }
+    }
+    front.title = match title {
+        Some(title) if !title.trim().is_empty() => title,
+        _ => return Err(Diagnostic::new(Location::at(path, 1, 1), "front matter has no `title`")),
+    };
+    Ok(front)
+}
+
+fn bool_value(value: &Data) -> Option<bool> {
+    match value {
+        Data::Bool(b) => Some(*b),
+        Data::Text(s) if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("yes") => Some(true),
+        Data::Text(s) if s.eq_ignore_ascii_case("false") || s.eq_ignore_ascii_case("no") => Some(false),
+        _ => None,
+    }
+}
+
+fn tags_field(value: &Data, line: usize) -> Result<TagsField, &'static str> {
+    match value {
+        Data::List(items) => Ok(TagsField::List(
+            items
+                .iter()
+                .map(|item| item.as_text().ok_or(item.kind()))
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .map(|tag| tag.trim().to_owned())
+                .filter(|tag| !tag.is_empty())
+                .collect(),
+        )),
+        Data::Map(_) => Err("a map"),
+        scalar => Ok(TagsField::Text { text: scalar.as_text().unwrap_or_default(), line }),
+    }
+}
+
+fn talk_field(fields: &BTreeMap<String, Data>, line: usize) -> Result<TalkField, String> {
+    let mut talk = TalkField { line, ..TalkField::default() };
+    for (key, value) in fields {
+        let text = value.as_text().ok_or_else(|| format!("`talk.{key}` must be text, not {}", value.kind()))?;
+        let slot = match key.as_str() {
+            "title" => &mut talk.title,
+            "event" => &mut talk.event,
+            "date" => &mut talk.date,
+            "location" => &mut talk.location,
+            "video" => &mut talk.video,
+            "slides" => &mut talk.slides,
+            other => {
+                let known = ["title", "event", "date", "location", "video", "slides"];
+                return Err(match crate::config::closest(other, &known) {
+                    Some(best) => format!("unknown key `talk.{other}`, did you mean `{best}`?"),
+                    None => format!("unknown key `talk.{other}` (known: {})", known.join(", ")),
+                });
+            }
+        };
+        *slot = Some(text).filter(|t| !t.trim().is_empty());
+    }
+    Ok(talk)
+}
+
+/// A top-level key and where it is in the block (1-based line and column).
+#[derive(Debug)]
+struct KeyAt {
+    key: String,
+    line: usize,
+    column: usize,
+}
+
+struct Duplicate<'a> {
+    key: &'a str,
+    line: usize,
+    column: usize,
+    first_line: usize,
+}
+
+/// The block's top-level keys, found by their lines: YAML parsers report a duplicate at the
+/// mapping's start, and the writer needs the duplicate's own line.
+fn top_level_keys(block: &str, format: Format) -> Vec<KeyAt> {
+    let mut keys = Vec::new();
+    let mut in_toml_table = false;
+    for (index, line) in block.lines().enumerate() {
+        if line.starts_with([' ', '\t', '#', '-']) || line.trim().is_empty() {
+            continue;
+        }
+        let key = match format {
+            Format::Yaml => line
+                .split_once(':')
+                .filter(|(_, rest)| rest.is_empty() || rest.starts_with([' ', '\t']))
+                .map(|(key, _)| key),
+            Format::Toml => {
+                if line.starts_with('[') {
+                    in_toml_table = true;
+                }
+                if in_toml_table { None } else { line.split_once('=').map(|(key, _)| key) }
+            }
+        };
+        if let Some(key) = key {
+            let key = key.trim().trim_matches(['"', '\'']);
+            if !key.is_empty() {
+                keys.push(KeyAt { key: key.to_owned(), line: index + 1, column: 1 });
+            }
+        }
+    }
+    keys
+}
+
+fn find_duplicate(keys: &[KeyAt]) -> Option<Duplicate<'_>> {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for key in keys {
+        if let Some(first_line) = seen.insert(&key.key, key.line) {
+            return Some(Duplicate { key: &key.key, line: key.line, column: key.column, first_line });
+        }
+    }
+    None
+}
+
+type ParseError = (usize, usize, String);
+type Fields = Vec<(String, Option<Data>)>;
+
+fn parse_yaml(block: &str) -> Result<Fields, ParseError> {
+    if block.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let value: serde_yaml::Value = serde_yaml::from_str(block).map_err(|err| {
+        let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let message = err.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        (line, column, format!("invalid YAML: {message}"))
+    })?;
+    match value {
+        serde_yaml::Value::Mapping(mapping) => {
+            Ok(mapping.into_iter().map(|(key, value)| (yaml_key(key), yaml_data(value))).collect())
+        }
+        serde_yaml::Value::Null => Ok(Vec::new()),
+        _ => Err((1, 1, "front matter must be a map of `key: value` lines".into())),
+    }
+}
+
+fn yaml_key(key: serde_yaml::Value) -> String {
+    match yaml_data(key) {
+        Some(data) => data.as_text().unwrap_or_default(),
+        None => String::new(),
+    }
+}
+
+fn yaml_data(value: serde_yaml::Value) -> Option<Data> {
+    use serde_yaml::Value;
+    Some(match value {
+        Value::Null => return None,
+        Value::Bool(b) => Data::Bool(b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Data::Integer(i),
+            None => Data::Float(n.as_f64().unwrap_or_default()),
+        },
+        Value::String(s) if s.trim().is_empty() => return None,
+        Value::String(s) => Data::Text(s),
+        Value::Sequence(items) => Data::List(items.into_iter().filter_map(yaml_data).collect()),
+        Value::Mapping(mapping) => {
+            Data::Map(mapping.into_iter().filter_map(|(k, v)| Some((yaml_key(k), yaml_data(v)?))).collect())
+        }
+        Value::Tagged(tagged) => return yaml_data(tagged.value),
+    })
+}
+
+fn parse_toml(block: &str) -> Result<Fields, ParseError> {
+    let table: toml::Table = toml::from_str(block).map_err(|err| {
+        let (line, column) = err.span().map_or((1, 1), |span| line_column(block, span.start));
+        (line, column, format!("invalid TOML: {}", err.message().trim()))
+    })?;
+    Ok(table.into_iter().map(|(key, value)| (key, toml_data(value))).collect())
+}
+
+fn toml_data(value: toml::Value) -> Option<Data> {
+    use toml::Value;
+    Some(match value {
+        Value::String(s) if s.trim().is_empty() => return None,
+        Value::String(s) => Data::Text(s),
+        Value::Integer(i) => Data::Integer(i),
+        Value::Float(f) => Data::Float(f),
+        Value::Boolean(b) => Data::Bool(b),
+        Value::Datetime(d) => Data::Text(d.to_string()),
+        Value::Array(items) => Data::List(items.into_iter().filter_map(toml_data).collect()),
+        Value::Table(table) => Data::Map(table.into_iter().filter_map(|(k, v)| Some((k, toml_data(v)?))).collect()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn front(text: &str) -> Result<FrontMatter, String> {
+        let split = split(text).map_err(|e| format!("{}: {}", e.line, e.message))?;
+        parse(Path::new("p.md"), &split, &TimeZone::UTC).map_err(|d| d.to_string())
+    }
+
+    #[test]
+    fn splits_yaml_and_toml_blocks() {
+        let s = split("---\ntitle: A\n---\nbody\n").unwrap();
+        assert_eq!((s.format, s.block, s.body, s.body_line), (Format::Yaml, "title: A\n", "body\n", 4));
+        let s = split("+++\ntitle = \"A\"\n+++\n\nbody").unwrap();
+        assert_eq!((s.format, s.block, s.body, s.body_line), (Format::Toml, "title = \"A\"\n", "\nbody", 4));
+        let s = split("---   \ntitle: A\n---").unwrap();
+        assert_eq!(s.body, "");
+    }
+
+    #[test]
+    fn a_separator_inside_the_body_is_body() {
+        let s = split("---\ntitle: A\n---\ntext\n---\nmore\n").unwrap();
+        assert_eq!(s.body, "text\n---\nmore\n");
+    }
+
+    #[test]
+    fn missing_or_unclosed_front_matter_says_so() {
+        assert!(split("# Just markdown\n").unwrap_err().message.contains("no front matter"));
+        assert!(split("").unwrap_err().message.contains("no front matter"));
+        assert!(split("---\ntitle: A\n").unwrap_err().message.contains("never closed"));
+        assert!(split("---").unwrap_err().message.contains("never closed"));
+    }
+
+    #[test]
+    fn duplicate_key_is_reported_at_its_own_line() {
+        let err = front("---\ntitle: A\ndate: 2018-02-13\ntags: [a]\ntitle: B\n---\n").unwrap_err();
+        assert_eq!(err, "p.md:5:1: key `title` is given twice (first on line 2)");
+    }
+
+    #[test]
+    fn title_shapes() {
+        assert_eq!(front("---\ntitle: 2019\n---\n").unwrap().title, "2019");
+        let err = front("---\ndate: 2018-02-13\ntitle: [a, b]\n---\n").unwrap_err();
+        assert_eq!(err, "p.md:3:1: `title` must be text, not a list");
+        let err = front("---\ntitle:\n  a: b\n---\n").unwrap_err();
+        assert!(err.contains("not a map"), "{err}");
+        assert!(front("---\ndate: 2018-02-13\n---\n").unwrap_err().contains("no `title`"));
+    }
+
+    #[test]
+    fn bad_date_names_the_key_and_line() {
+        let err = front("---\ntitle: A\n\ndate: last tuesday\n---\n").unwrap_err();
+        assert!(err.starts_with("p.md:4:1: `date`: \"last tuesday\" is not a date"), "{err}");
+    }
+
+    #[test]
+    fn yaml_syntax_errors_count_lines_in_the_whole_file() {
+        let err = front("---\ntitle: A\ntags: [a, b\n---\n").unwrap_err();
+        assert!(err.starts_with("p.md:"), "{err}");
+        let line: usize = err.split(':').nth(1).unwrap().parse().unwrap();
+        assert!(line >= 3, "{err}");
+    }
+
+    #[test]
+    fn empty_values_are_absent_and_unknown_keys_go_to_extra() {
+        let f = front("---\ntitle: A\ntags:\nlayout: post\ncomments: true\nextra:\n  mood: happy\n---\n").unwrap();
+        assert!(f.tags.is_empty());
+        assert_eq!(f.extra["layout"], Data::Text("post".into()));
+        assert_eq!(f.extra["comments"], Data::Bool(true));
+        assert_eq!(f.extra["mood"], Data::Text("happy".into()));
+    }
+
+    #[test]
+    fn tags_and_categories_in_every_shape() {
+        let f = front("---\ntitle: A\ntags: [a, b c]\ncategories:\n  - d\n---\n").unwrap();
+        assert_eq!(f.tags, vec![TagsField::List(vec!["a".into(), "b c".into()]), TagsField::List(vec!["d".into()])]);
+        let f = front("---\ntitle: A\n\ntags: elixir otp\n---\n").unwrap();
+        assert_eq!(f.tags, vec![TagsField::Text { text: "elixir otp".into(), line: 4 }]);
+    }
+
+    #[test]
+    fn drafts_published_slug_permalink_aliases() {
+        let f = front("---\ntitle: A\npublished: false\nslug: x\nurl: /old/x/\naliases: [/a/, /b/]\n---\n").unwrap();
+        assert!(f.draft);
+        assert_eq!(f.slug.as_deref(), Some("x"));
+        assert_eq!(f.permalink.as_deref(), Some("/old/x/"));
+        assert_eq!(f.aliases, vec!["/a/", "/b/"]);
+        assert!(front("---\ntitle: A\ndraft: true\n---\n").unwrap().draft);
+    }
+
+    #[test]
+    fn block_scalars_comments_and_colons_in_keys() {
+        let f = front("---\n# a comment\ntitle: >-\n  Folded\n  title\nsummary: |\n  line one\n  title: not a key\n\"odd:key\": 1\n---\n").unwrap();
+        assert_eq!(f.title, "Folded title");
+        assert!(f.summary.unwrap().contains("title: not a key"));
+        assert_eq!(f.extra["odd:key"], Data::Integer(1));
+    }
+
+    #[test]
+    fn toml_front_matter() {
+        let f = front("+++\ntitle = \"A\"\ndate = 2018-02-13T10:00:00-05:00\ntags = [\"x\"]\n[extra]\nk = 1\n+++\n")
+            .unwrap();
+        assert_eq!(f.date.unwrap().timestamp().to_string(), "2018-02-13T15:00:00Z");
+        assert_eq!(f.extra["k"], Data::Integer(1));
+        let err = front("+++\ntitle = \"A\"\ntitle = \"B\"\n+++\n").unwrap_err();
+        assert!(err.starts_with("p.md:3:1:"), "{err}");
+    }
+
+    #[test]
+    fn talk_map() {
+        let f = front("---\ntitle: A\ntalk:\n  title: T\n  event: E\n  video: https://youtu.be/x\n---\n").unwrap();
+        let talk = f.talk.unwrap();
+        assert_eq!((talk.title.as_deref(), talk.event.as_deref(), talk.line), (Some("T"), Some("E"), 3));
+        assert!(front("---\ntitle: A\ntalk:\n  vidoe: x\n---\n").unwrap_err().contains("did you mean `video`"));
+    }
+}

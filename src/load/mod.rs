@@ -1,0 +1,276 @@
+//! Stage 1, load: find the site's files and parse each one once.
+//!
+//! Posts live under `content/posts/`, stand-alone pages elsewhere under `content/`. A folder
+//! holding `index.md` is one document whose other files are its assets. Every broken file is
+//! reported, not only the first, as a compiler does.
+
+pub mod date;
+pub mod front_matter;
+
+use std::path::{Path, PathBuf};
+
+use jiff::tz::TimeZone;
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Location};
+pub use front_matter::{Data, FrontMatter, TagsField, TalkField};
+
+pub const CONTENT_DIR: &str = "content";
+pub const POSTS_DIR: &str = "posts";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Post,
+    Page,
+}
+
+/// One Markdown file, parsed.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path as the writer knows it (the site root joined with the file's path in it).
+    pub path: PathBuf,
+    /// The path relative to `content/`, `/`-separated: `posts/2018/foo.md`.
+    pub content_path: String,
+    pub kind: SourceKind,
+    pub front: FrontMatter,
+    pub body: String,
+    /// Line of the body's first line in the file, so body errors can name the real line.
+    pub body_line: usize,
+    /// The slug the file's name gives (date prefix dropped, `index.md` named by its folder).
+    pub file_slug: String,
+    /// A Jekyll-style date from the file name, used when the front matter has none.
+    pub file_date: Option<jiff::ZonedDateTime>,
+    /// Other files of an `index.md` bundle, to be copied beside its page.
+    pub assets: Vec<BundleAsset>,
+}
+
+/// A file of a bundle: where it is, and its path inside the bundle (`maps/route.gpx`).
+#[derive(Debug, Clone)]
+pub struct BundleAsset {
+    pub path: PathBuf,
+    pub name: String,
+}
+
+/// A file under `content/` that is not Markdown and not part of a bundle: copied as it is.
+#[derive(Debug, Clone)]
+pub struct ContentAsset {
+    pub path: PathBuf,
+    /// Path relative to `content/`, which is also its path in the output.
+    pub content_path: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Content {
+    pub sources: Vec<Source>,
+    pub assets: Vec<ContentAsset>,
+}
+
+/// Walks `content/` and parses every Markdown file in parallel.
+pub fn load(root: &Path, tz: &TimeZone) -> Result<Content, Vec<Diagnostic>> {
+    let content_dir = root.join(CONTENT_DIR);
+    let found = discover(&content_dir).map_err(|d| vec![d])?;
+    let results: Vec<Result<Source, Diagnostic>> =
+        found.documents.into_par_iter().map(|doc| load_document(root, &content_dir, doc, tz)).collect();
+    let mut sources = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(source) => sources.push(source),
+            Err(error) => errors.push(error),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort();
+        return Err(errors);
+    }
+    sources.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+    let assets = found
+        .assets
+        .into_iter()
+        .map(|path| ContentAsset { content_path: relative(&content_dir, &path), path: display_path(root, &path) })
+        .collect();
+    Ok(Content { sources, assets })
+}
+
+/// A Markdown file found by the walk, with its bundle assets.
+pub struct Document {
+    pub path: PathBuf,
+    pub assets: Vec<PathBuf>,
+}
+
+struct Found {
+    documents: Vec<Document>,
+    assets: Vec<PathBuf>,
+}
+
+fn is_markdown(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "markdown"))
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
+}
+
+fn discover(content_dir: &Path) -> Result<Found, Diagnostic> {
+    let mut found = Found { documents: Vec::new(), assets: Vec::new() };
+    if !content_dir.is_dir() {
+        return Ok(found);
+    }
+    let mut bundles: Vec<(PathBuf, usize)> = Vec::new(); // bundle folder -> index in documents
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+    for entry in walker {
+        let entry = entry.map_err(|err| {
+            let path = err.path().unwrap_or(content_dir).to_owned();
+            let message = if err.loop_ancestor().is_some() {
+                "symbolic link loop; remove the link".to_owned()
+            } else {
+                format!("cannot read: {err}")
+            };
+            Diagnostic::new(Location::file(&path), message)
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.into_path();
+        // The walk is sorted, so a bundle's index.md comes before anything in its sub-folders,
+        // but not necessarily before its siblings; assets are matched to bundles afterwards.
+        if is_markdown(&path) {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with("_index.") {
+                continue; // Hugo's section files: list pages are ours to make
+            }
+            if name.starts_with("index.") {
+                bundles.push((path.parent().unwrap_or(content_dir).to_owned(), found.documents.len()));
+            }
+            found.documents.push(Document { path, assets: Vec::new() });
+        } else {
+            found.assets.push(path);
+        }
+    }
+    // Deepest bundle first, so nested bundles keep their own files.
+    bundles.sort_by_key(|(dir, _)| std::cmp::Reverse(dir.components().count()));
+    let mut loose = Vec::new();
+    for asset in found.assets {
+        match bundles.iter().find(|(dir, _)| dir != content_dir && asset.starts_with(dir)) {
+            Some((_, index)) => found.documents[*index].assets.push(asset),
+            None => loose.push(asset),
+        }
+    }
+    found.assets = loose;
+    Ok(found)
+}
+
+fn relative(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// The path shown to the writer: relative to where they ran `blog`, when the root is `.`.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    if root == Path::new(".") || root.as_os_str().is_empty() { rel.to_owned() } else { root.join(rel) }
+}
+
+/// Reads and parses one Markdown file. Also used by `serve` to re-read a changed file.
+pub fn load_document(root: &Path, content_dir: &Path, doc: Document, tz: &TimeZone) -> Result<Source, Diagnostic> {
+    let shown = display_path(root, &doc.path);
+    let bytes = std::fs::read(&doc.path)
+        .map_err(|err| Diagnostic::new(Location::file(&shown), format!("cannot read: {err}")))?;
+    let text = decode(&shown, bytes)?;
+    let content_path = relative(content_dir, &doc.path);
+    let bundle_dir = doc.path.parent().unwrap_or(content_dir);
+    let assets = doc
+        .assets
+        .iter()
+        .map(|path| BundleAsset { name: relative(bundle_dir, path), path: display_path(root, path) })
+        .collect();
+    parse_source(&shown, &content_path, &text, assets, tz)
+}
+
+/// UTF-8 with an optional BOM; UTF-16 and other encodings are refused with a hint, never read
+/// as garbage. CRLF becomes LF, which keeps every line number.
+fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Diagnostic::new(Location::at(path, 1, 1), "file is UTF-16; save it as UTF-8"));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|err| {
+        let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        let text = String::from_utf8_lossy(valid);
+        Diagnostic::new(Location::at_offset(path, &text, text.len()), "file is not valid UTF-8; save it as UTF-8")
+    })?;
+    if let Some(stripped) = text.strip_prefix('\u{feff}') {
+        text = stripped.to_owned();
+    }
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n");
+    }
+    Ok(text)
+}
+
+/// Parses a document's text. Pure: no file system access.
+pub fn parse_source(
+    path: &Path,
+    content_path: &str,
+    text: &str,
+    assets: Vec<BundleAsset>,
+    tz: &TimeZone,
+) -> Result<Source, Diagnostic> {
+    let split =
+        front_matter::split(text).map_err(|err| Diagnostic::new(Location::at(path, err.line, 1), err.message))?;
+    let front = front_matter::parse(path, &split, tz)?;
+    let kind = if content_path.starts_with(&format!("{POSTS_DIR}/")) { SourceKind::Post } else { SourceKind::Page };
+    let stem = Path::new(content_path).file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let stem = if stem == "index" {
+        Path::new(content_path).parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()).unwrap_or("index")
+    } else {
+        stem
+    };
+    let (file_date, file_slug) = match date::from_file_stem(stem) {
+        Some((date, slug)) => (date::start_of_day(date, tz), slug.to_owned()),
+        None => (None, stem.to_owned()),
+    };
+    Ok(Source {
+        path: path.to_owned(),
+        content_path: content_path.to_owned(),
+        kind,
+        front,
+        body: split.body.to_owned(),
+        body_line: split.body_line,
+        file_slug,
+        file_date,
+        assets,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_crlf_and_utf16() {
+        let p = Path::new("x.md");
+        assert_eq!(decode(p, b"\xEF\xBB\xBF---\r\ntitle: A\r\n---\r\n".to_vec()).unwrap(), "---\ntitle: A\n---\n");
+        assert!(decode(p, vec![0xFF, 0xFE, b'-', 0]).unwrap_err().to_string().contains("UTF-16"));
+        let err = decode(p, b"ok\nab\xFF".to_vec()).unwrap_err().to_string();
+        assert!(err.starts_with("x.md:2:3:"), "{err}");
+    }
+
+    #[test]
+    fn file_names_give_slug_and_date() {
+        let s =
+            parse_source(Path::new("p"), "posts/2018-02-13-Hello.md", "---\ntitle: A\n---\n", vec![], &TimeZone::UTC)
+                .unwrap();
+        assert_eq!(s.file_slug, "Hello");
+        assert_eq!(s.file_date.unwrap().date().to_string(), "2018-02-13");
+        assert_eq!(s.kind, SourceKind::Post);
+        let s = parse_source(Path::new("p"), "posts/trip/index.md", "---\ntitle: A\n---\n", vec![], &TimeZone::UTC)
+            .unwrap();
+        assert_eq!(s.file_slug, "trip");
+        let s = parse_source(Path::new("p"), "about.md", "---\ntitle: A\n---\n", vec![], &TimeZone::UTC).unwrap();
+        assert_eq!(s.kind, SourceKind::Page);
+    }
+}

@@ -1,0 +1,283 @@
+//! Markdown to HTML, once per document: heading ids with anchor links, a table of contents,
+//! the summary, and the word count, all from one pass of pulldown-cmark.
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::config::MarkdownConfig;
+
+/// What one document's Markdown renders to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Rendered {
+    pub html: String,
+    /// The text before `<!-- more -->`, else the first paragraph; HTML.
+    pub summary: String,
+    pub toc: Vec<Heading>,
+    pub word_count: usize,
+    /// Minutes, at 200 words a minute, at least 1.
+    pub reading_time: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+const WORDS_PER_MINUTE: usize = 200;
+const FIRST_PARAGRAPH_START: &str = "<!--blog:summary-start-->";
+const FIRST_PARAGRAPH_END: &str = "<!--blog:summary-end-->";
+
+fn parser_options(config: &MarkdownConfig) -> Options {
+    let mut options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if config.footnotes {
+        options |= Options::ENABLE_FOOTNOTES;
+    }
+    if config.smart_punctuation {
+        options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    options
+}
+
+/// Renders a document. `code_block` turns a fenced block (its language and text) into HTML,
+/// which is where highlighting plugs in.
+pub fn render(markdown: &str, config: &MarkdownConfig, code_block: &dyn Fn(&str, &str) -> String) -> Rendered {
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(markdown.len() / 16);
+    let mut toc = Vec::new();
+    let mut ids = IdSet::default();
+    let mut word_count = 0;
+    let mut depth = 0usize; // open block containers (lists, quotes, tables, footnotes)
+    let mut first_paragraph_seen = false;
+    let mut parser = Parser::new_ext(markdown, parser_options(config));
+
+    while let Some(event) = parser.next() {
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                let mut inner = Vec::new();
+                let mut text = String::new();
+                for event in parser.by_ref() {
+                    match &event {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        _ => {}
+                    }
+                    inner.push(event);
+                }
+                word_count += count_words(&text);
+                let id = ids.claim(id.as_deref().map(str::to_owned).unwrap_or_else(|| slug::slugify(&text)));
+                let mut open = format!("<{level} id=\"{}\"", escape(&id));
+                if !classes.is_empty() {
+                    open.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
+                }
+                for (name, value) in &attrs {
+                    open.push_str(&format!(" {}=\"{}\"", escape(name), escape(value.as_deref().unwrap_or(""))));
+                }
+                open.push('>');
+                let mut body = String::new();
+                html::push_html(&mut body, inner.into_iter());
+                let anchor = format!(
+                    "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></{level}>\n",
+                    id = escape(&id)
+                );
+                toc.push(Heading { level: heading_number(level), id, title: text });
+                events.push(Event::Html(CowStr::from(open + &body + &anchor)));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let language = match &kind {
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_owned(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let mut code = String::new();
+                for event in parser.by_ref() {
+                    match event {
+                        Event::End(TagEnd::CodeBlock) => break,
+                        Event::Text(t) => code.push_str(&t),
+                        _ => {}
+                    }
+                }
+                events.push(Event::Html(CowStr::from(code_block(&language, &code))));
+            }
+            Event::Start(Tag::Paragraph) if depth == 0 && !first_paragraph_seen => {
+                events.push(Event::Html(CowStr::Borrowed(FIRST_PARAGRAPH_START)));
+                events.push(event);
+            }
+            Event::End(TagEnd::Paragraph) if depth == 0 && !first_paragraph_seen => {
+                first_paragraph_seen = true;
+                events.push(event);
+                events.push(Event::Html(CowStr::Borrowed(FIRST_PARAGRAPH_END)));
+            }
+            Event::Start(
+                Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_) | Tag::FootnoteDefinition(_) | Tag::Item,
+            ) => {
+                depth += 1;
+                events.push(event);
+            }
+            Event::End(
+                TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Table | TagEnd::FootnoteDefinition | TagEnd::Item,
+            ) => {
+                depth = depth.saturating_sub(1);
+                events.push(event);
+            }
+            Event::Text(ref text) => {
+                word_count += count_words(text);
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    let (html, first_paragraph) = take_first_paragraph(out);
+    let summary = match more_marker(&html) {
+        Some(end) => html[..end].trim().to_owned(),
+        None => first_paragraph,
+    };
+    Rendered { html, summary, toc, word_count, reading_time: word_count.div_ceil(WORDS_PER_MINUTE).max(1) }
+}
+
+/// Removes the first-paragraph markers and returns the paragraph's HTML beside the page's.
+fn take_first_paragraph(html: String) -> (String, String) {
+    let Some(start) = html.find(FIRST_PARAGRAPH_START) else { return (html, String::new()) };
+    let Some(end) = html[start..].find(FIRST_PARAGRAPH_END).map(|e| e + start) else { return (html, String::new()) };
+    let paragraph = html[start + FIRST_PARAGRAPH_START.len()..end].trim().to_owned();
+    let mut cleaned = String::with_capacity(html.len());
+    cleaned.push_str(&html[..start]);
+    cleaned.push_str(&html[start + FIRST_PARAGRAPH_START.len()..end]);
+    cleaned.push_str(&html[end + FIRST_PARAGRAPH_END.len()..]);
+    (cleaned, paragraph)
+}
+
+/// Where `<!-- more -->` (or `<!--more-->`) is in rendered HTML; code shows it escaped, so
+/// only a real comment matches.
+fn more_marker(html: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = html[from..].find("<!--") {
+        let start = from + found;
+        let rest = &html[start + 4..];
+        let end = rest.find("-->")?;
+        if rest[..end].trim() == "more" {
+            return Some(start);
+        }
+        from = start + 4;
+    }
+    None
+}
+
+fn count_words(text: &str) -> usize {
+    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// Heading ids unique within a page: a second "Setup" becomes `setup-1`.
+#[derive(Default)]
+struct IdSet {
+    used: std::collections::HashSet<String>,
+}
+
+impl IdSet {
+    fn claim(&mut self, wanted: String) -> String {
+        let base = if wanted.is_empty() { "section".to_owned() } else { wanted };
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.used.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+}
+
+/// HTML-escapes text for an attribute or element body.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    out
+}
+
+/// A code block without highlighting: escaped, with its language as a class.
+pub fn plain_code_block(language: &str, code: &str) -> String {
+    if language.is_empty() {
+        format!("<pre><code>{}</code></pre>\n", escape(code))
+    } else {
+        format!("<pre><code class=\"language-{}\">{}</code></pre>\n", escape(language), escape(code))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(text: &str) -> Rendered {
+        render(text, &MarkdownConfig::default(), &plain_code_block)
+    }
+
+    #[test]
+    fn headings_get_unique_ids_anchors_and_a_toc() {
+        let r = md("## Setup\n\ntext\n\n## Setup\n\n### Deep `code`\n");
+        assert!(r.html.contains("<h2 id=\"setup\">Setup<a class=\"anchor\" href=\"#setup\""), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"setup-1\">"), "{}", r.html);
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[2], Heading { level: 3, id: "deep-code".into(), title: "Deep code".into() });
+    }
+
+    #[test]
+    fn explicit_heading_ids_are_kept() {
+        assert!(md("# Title {#custom}\n").html.contains("<h1 id=\"custom\">"));
+    }
+
+    #[test]
+    fn summary_is_text_before_more_marker() {
+        let r = md("First.\n\nSecond.\n\n<!-- more -->\n\nThird.\n");
+        assert_eq!(r.summary, "<p>First.</p>\n\n<p>Second.</p>");
+        let r = md("First.\n\n<!--more-->\n\nThird.\n");
+        assert_eq!(r.summary, "<p>First.</p>");
+    }
+
+    #[test]
+    fn summary_falls_back_to_the_first_top_level_paragraph() {
+        let r = md("## Intro\n\n> quoted\n\nThe *first* one.\n\nSecond.\n");
+        assert_eq!(r.summary, "<p>The <em>first</em> one.</p>");
+        assert!(!r.html.contains("blog:summary"));
+    }
+
+    #[test]
+    fn more_marker_inside_code_is_not_a_marker() {
+        let r = md("Intro.\n\n```html\n<!-- more -->\n```\n\nEnd.\n");
+        assert_eq!(r.summary, "<p>Intro.</p>");
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r =
+            md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nNote[^1]\n\n[^1]: foot\n\n\"quoted\"\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("checkbox"));
+        assert!(r.html.contains("footnote"));
+        assert!(r.html.contains("“quoted”"));
+    }
+
+    #[test]
+    fn smart_punctuation_can_be_turned_off() {
+        let config = MarkdownConfig { smart_punctuation: false, ..MarkdownConfig::default() };
+        assert!(render("\"q\"", &config, &plain_code_block).html.contains("<p>\"q\"</p>"));
+    }
+
+    #[test]
+    fn code_blocks_go_through_the_hook_and_words_are_counted() {
+        let r = render("one two three\n\n```elixir\nIO.puts(1)\n```\n", &MarkdownConfig::default(), &|lang, code| {
+            format!("[{lang}:{code}]")
+        });
+        assert!(r.html.contains("[elixir:IO.puts(1)\n]"));
+        assert_eq!(r.word_count, 3);
+        assert_eq!(r.reading_time, 1);
+    }
+}

@@ -1,0 +1,493 @@
+//! Stage 3, render: every document's Markdown once, then every page through its template.
+//!
+//! Each post's template value is built once and shared (Tera 2 values are reference-counted),
+//! so a list page holds handles to the same posts, never copies of the site.
+
+pub mod markdown;
+pub mod templates;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::diagnostic::Diagnostic;
+use crate::load::{Data, Source, TalkField};
+use crate::model::paginate::{Pager, paginate};
+use crate::model::{PartEntry, Post, PostId, Site, Status, UrlPath};
+use markdown::{Heading, Rendered};
+pub use templates::{Templates, ThemeSource};
+
+/// One file of the finished site, relative to the output folder (`posts/x/index.html`).
+#[derive(Debug)]
+pub struct OutputFile {
+    pub path: String,
+    pub body: Body,
+}
+
+#[derive(Debug)]
+pub enum Body {
+    Text(String),
+    Static(&'static [u8]),
+    Copy(PathBuf),
+}
+
+/// The rendered site: every file, and the counts the summary line reports.
+#[derive(Debug, Default)]
+pub struct RenderedSite {
+    pub files: Vec<OutputFile>,
+    pub pages: usize,
+    pub posts: usize,
+    pub tags: usize,
+    pub series: usize,
+}
+
+#[derive(Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TagLink<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct SeriesNav<'a> {
+    name: &'a str,
+    url: String,
+    part: u32,
+    planned: u32,
+    published: usize,
+    previous: Option<Link<'a>>,
+    next: Option<Link<'a>>,
+}
+
+#[derive(Serialize)]
+struct PostData<'a> {
+    title: &'a str,
+    url: String,
+    permalink: String,
+    slug: &'a str,
+    date: String,
+    updated: Option<String>,
+    summary: &'a str,
+    content: &'a str,
+    toc: &'a [Heading],
+    word_count: usize,
+    reading_time: usize,
+    tags: Vec<TagLink<'a>>,
+    series: Option<SeriesNav<'a>>,
+    newer: Option<Link<'a>>,
+    older: Option<Link<'a>>,
+    draft: bool,
+    scheduled: bool,
+    talk: Option<&'a TalkField>,
+    extra: &'a BTreeMap<String, Data>,
+    source: &'a str,
+}
+
+#[derive(Serialize)]
+struct PageData<'a> {
+    title: &'a str,
+    url: String,
+    permalink: String,
+    summary: &'a str,
+    content: &'a str,
+    toc: &'a [Heading],
+    extra: &'a BTreeMap<String, Data>,
+}
+
+#[derive(Serialize)]
+struct PaginatorData {
+    posts: Vec<Value>,
+    current: usize,
+    count: usize,
+    total_posts: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    first: String,
+    last: String,
+    pages: Vec<PageNumber>,
+}
+
+#[derive(Serialize)]
+struct PageNumber {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct SiteData<'a> {
+    title: &'a str,
+    description: &'a str,
+    author: &'a str,
+    language: &'a str,
+    base_url: String,
+    root: String,
+    pages: Vec<Link<'a>>,
+    extra: &'a toml::Table,
+}
+
+/// Renders one document's Markdown. Shared by posts and pages, and by `serve` for the one file
+/// that changed.
+pub fn render_document(site: &Site<'_>, source: &Source) -> Result<Rendered, Diagnostic> {
+    let mut rendered = markdown::render(&source.body, &site.config.markdown, &markdown::plain_code_block);
+    if let Some(summary) = &source.front.summary {
+        rendered.summary = format!("<p>{}</p>", markdown::escape(summary));
+    }
+    Ok(rendered)
+}
+
+/// Renders the whole site into memory.
+pub fn render_site(
+    site: &Site<'_>,
+    templates: &mut Templates,
+    theme: &ThemeSource,
+    root: &Path,
+) -> Result<RenderedSite, Vec<Diagnostic>> {
+    let base = &site.base;
+    templates.set_global("site", site_value(site));
+    let templates = &*templates;
+
+    // Markdown, once per post and page.
+    let post_html: Vec<Result<Rendered, Diagnostic>> =
+        site.posts.par_iter().map(|p| render_document(site, p.source)).collect();
+    let page_html: Vec<Result<Rendered, Diagnostic>> =
+        site.pages.par_iter().map(|p| render_document(site, p.source)).collect();
+    let mut errors: Vec<Diagnostic> =
+        post_html.iter().chain(&page_html).filter_map(|r| r.as_ref().err().cloned()).collect();
+    if !errors.is_empty() {
+        errors.sort();
+        return Err(errors);
+    }
+    let post_html: Vec<Rendered> = post_html.into_iter().map(Result::unwrap_or_default).collect();
+    let page_html: Vec<Rendered> = page_html.into_iter().map(Result::unwrap_or_default).collect();
+
+    // Each post's template value, once.
+    let post_values: Vec<Value> = site
+        .posts
+        .par_iter()
+        .zip(&post_html)
+        .map(|(post, html)| Value::from_serializable(&post_data(site, post, html)))
+        .collect();
+
+    let mut jobs: Vec<Job> = Vec::new();
+    for (index, value) in post_values.iter().enumerate() {
+        jobs.push(Job::page("post.html", &site.posts[index].url, [("post", value.clone())]));
+    }
+    for (page, html) in site.pages.iter().zip(&page_html) {
+        let data = PageData {
+            title: &page.source.front.title,
+            url: base.href(&page.url),
+            permalink: base.absolute(&page.url),
+            summary: &html.summary,
+            content: &html.html,
+            toc: &html.toc,
+            extra: &page.source.front.extra,
+        };
+        jobs.push(Job::page("page.html", &page.url, [("page", Value::from_serializable(&data))]));
+    }
+    let all: Vec<PostId> = (0..site.posts.len()).map(PostId).collect();
+    list_jobs(site, &post_values, "index.html", &UrlPath::root(), &all, Value::none(), &mut jobs);
+
+    let tag_links: Vec<TagLink<'_>> = site.tags.iter().map(|t| tag_link(site, t)).collect();
+    jobs.push(Job::page("tags.html", &UrlPath::new("/tags/"), [("tags", Value::from_serializable(&tag_links))]));
+    for (tag, link) in site.tags.iter().zip(&tag_links) {
+        list_jobs(site, &post_values, "tag.html", &tag.url, &tag.posts, Value::from_serializable(link), &mut jobs);
+    }
+
+    let series_values: Vec<Value> = site.series.iter().map(|s| series_value(site, s)).collect();
+    jobs.push(Job::page(
+        "series_list.html",
+        &UrlPath::new("/series/"),
+        [("series_list", Value::from_serializable(&series_values))],
+    ));
+    for (series, value) in site.series.iter().zip(&series_values) {
+        jobs.push(Job::page("series.html", &series.url, [("series", value.clone())]));
+    }
+    let talks: Vec<Value> = site.talks().map(|(id, _)| post_values[id.0].clone()).collect();
+    jobs.push(Job::page("talks.html", &UrlPath::new("/talks/"), [("talks", Value::from_serializable(&talks))]));
+    jobs.push(Job::page("404.html", &UrlPath::new("/404.html"), []));
+
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let mut context = Context::new();
+            context.insert("current_url", &base.href(&job.url));
+            context.insert("current_path", job.url.as_str());
+            for (key, value) in job.values {
+                context.insert_value(key, value);
+            }
+            let html = templates.render(job.template, &context)?;
+            Ok(OutputFile { path: job.url.output_file(), body: Body::Text(html) })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + site.aliases.len() + site.assets.len() + 16);
+    for result in rendered {
+        match result {
+            Ok(file) => files.push(file),
+            Err(error) => errors.push(error),
+        }
+    }
+    if !errors.is_empty() {
+        // A broken template fails on every page that uses it; report it once.
+        errors.sort();
+        errors.dedup();
+        return Err(errors);
+    }
+    let pages = files.len();
+
+    for alias in &site.aliases {
+        files.push(OutputFile {
+            path: alias.from.output_file(),
+            body: Body::Text(redirect_page(&base.absolute(&alias.to))),
+        });
+    }
+    for list_root in std::iter::once(UrlPath::root()).chain(site.tags.iter().map(|t| t.url.clone())) {
+        let first_page = list_root.join("page/1");
+        files.push(OutputFile {
+            path: first_page.output_file(),
+            body: Body::Text(redirect_page(&base.absolute(&list_root))),
+        });
+    }
+    for asset in &site.assets {
+        files.push(OutputFile { path: asset.to.clone(), body: Body::Copy(asset.from.clone()) });
+    }
+    static_files(theme, root, &mut files).map_err(|e| vec![e])?;
+
+    Ok(RenderedSite { files, pages, posts: site.posts.len(), tags: site.tags.len(), series: site.series.len() })
+}
+
+/// A page to render: which template, at which URL, with which values.
+struct Job {
+    template: &'static str,
+    url: UrlPath,
+    values: Vec<(&'static str, Value)>,
+}
+
+impl Job {
+    fn page<const N: usize>(template: &'static str, url: &UrlPath, values: [(&'static str, Value); N]) -> Job {
+        Job { template, url: url.clone(), values: values.into() }
+    }
+}
+
+/// One job per page of a paginated list; each page gets only its own slice of posts.
+fn list_jobs(
+    site: &Site<'_>,
+    post_values: &[Value],
+    template: &'static str,
+    root: &UrlPath,
+    posts: &[PostId],
+    extra: Value,
+    jobs: &mut Vec<Job>,
+) {
+    let pagers = paginate(root, posts.len(), site.config.paginate);
+    for pager in &pagers {
+        let data = paginator(site, &pagers, pager, posts, post_values);
+        let mut values = vec![("paginator", Value::from_serializable(&data))];
+        if !extra.is_none() {
+            values.push(("tag", extra.clone()));
+        }
+        jobs.push(Job { template, url: pager.url.clone(), values });
+    }
+}
+
+fn paginator(
+    site: &Site<'_>,
+    pagers: &[Pager],
+    pager: &Pager,
+    posts: &[PostId],
+    post_values: &[Value],
+) -> PaginatorData {
+    let base = &site.base;
+    PaginatorData {
+        posts: posts[pager.items.clone()].iter().map(|id| post_values[id.0].clone()).collect(),
+        current: pager.number,
+        count: pagers.len(),
+        total_posts: posts.len(),
+        previous: pager.number.checked_sub(2).map(|i| base.href(&pagers[i].url)),
+        next: pagers.get(pager.number).map(|p| base.href(&p.url)),
+        first: base.href(&pagers[0].url),
+        last: base.href(&pagers[pagers.len() - 1].url),
+        pages: pagers
+            .iter()
+            .map(|p| PageNumber { number: p.number, url: base.href(&p.url), current: p.number == pager.number })
+            .collect(),
+    }
+}
+
+fn link<'a>(site: &'a Site<'_>, id: PostId) -> Link<'a> {
+    let post = site.post(id);
+    Link { title: post.title(), url: site.base.href(&post.url) }
+}
+
+fn tag_link<'a>(site: &Site<'_>, tag: &'a crate::model::Tag) -> TagLink<'a> {
+    TagLink { name: &tag.name, slug: tag.slug.as_str(), url: site.base.href(&tag.url), count: tag.posts.len() }
+}
+
+fn post_data<'a>(site: &'a Site<'_>, post: &'a Post<'_>, html: &'a Rendered) -> PostData<'a> {
+    let base = &site.base;
+    let front = &post.source.front;
+    let series = post.series.map(|sp| {
+        let series = site.series(sp.series);
+        let neighbour = |number: u32| {
+            series.parts.iter().find(|p| p.number == number).and_then(|p| match p.entry {
+                PartEntry::Post(id) => Some(link(site, id)),
+                PartEntry::Coming { .. } => None,
+            })
+        };
+        SeriesNav {
+            name: &series.name,
+            url: base.href(&series.url),
+            part: sp.part,
+            planned: series.planned(),
+            published: series.published_count(),
+            previous: sp.part.checked_sub(1).and_then(neighbour),
+            next: neighbour(sp.part + 1),
+        }
+    });
+    PostData {
+        title: post.title(),
+        url: base.href(&post.url),
+        permalink: base.absolute(&post.url),
+        slug: post.slug.as_str(),
+        date: post.date.timestamp().to_string(),
+        updated: front.updated.as_ref().map(|d| d.timestamp().to_string()),
+        summary: &html.summary,
+        content: &html.html,
+        toc: &html.toc,
+        word_count: html.word_count,
+        reading_time: html.reading_time,
+        tags: post.tags.iter().map(|&t| tag_link(site, site.tag(t))).collect(),
+        series,
+        newer: post.newer.map(|id| link(site, id)),
+        older: post.older.map(|id| link(site, id)),
+        draft: post.status == Status::Draft,
+        scheduled: post.status == Status::Scheduled,
+        talk: front.talk.as_ref(),
+        extra: &front.extra,
+        source: &post.source.content_path,
+    }
+}
+
+fn series_value(site: &Site<'_>, series: &crate::model::Series) -> Value {
+    #[derive(Serialize)]
+    struct PartData<'a> {
+        number: u32,
+        title: Option<&'a str>,
+        url: Option<String>,
+        date: Option<String>,
+        status: &'static str,
+    }
+    let mut parts: Vec<PartData<'_>> = series
+        .parts
+        .iter()
+        .map(|part| match &part.entry {
+            PartEntry::Post(id) => {
+                let post = site.post(*id);
+                PartData {
+                    number: part.number,
+                    title: Some(post.title()),
+                    url: Some(site.base.href(&post.url)),
+                    date: Some(post.date.timestamp().to_string()),
+                    status: "published",
+                }
+            }
+            PartEntry::Coming { title, date } => PartData {
+                number: part.number,
+                title: Some(title),
+                url: None,
+                date: Some(date.timestamp().to_string()),
+                status: "coming",
+            },
+        })
+        .collect();
+    parts.extend(series.upcoming().into_iter().map(|number| PartData {
+        number,
+        title: None,
+        url: None,
+        date: None,
+        status: "upcoming",
+    }));
+    parts.sort_by_key(|p| p.number);
+    Value::from_serializable(&serde_json::json!({
+        "name": series.name,
+        "slug": series.slug,
+        "url": site.base.href(&series.url),
+        "description": series.description,
+        "total": series.total,
+        "planned": series.planned(),
+        "published": series.published_count(),
+        "parts": parts,
+    }))
+}
+
+fn site_value(site: &Site<'_>) -> Value {
+    let config = site.config;
+    let data = SiteData {
+        title: &config.title,
+        description: &config.description,
+        author: &config.author,
+        language: &config.language,
+        base_url: site.base.absolute(&UrlPath::root()),
+        root: site.base.href(&UrlPath::root()),
+        pages: site.pages.iter().map(|p| Link { title: &p.source.front.title, url: site.base.href(&p.url) }).collect(),
+        extra: &config.extra,
+    };
+    Value::from_serializable(&data)
+}
+
+/// A page that sends the reader (and search engines) on to `target`.
+pub fn redirect_page(target: &str) -> String {
+    let target = markdown::escape(target);
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Redirecting…</title>\
+<link rel=\"canonical\" href=\"{target}\"><meta name=\"robots\" content=\"noindex\">\
+<meta http-equiv=\"refresh\" content=\"0; url={target}\"></head>\
+<body><p>This page has moved to <a href=\"{target}\">{target}</a>.</p></body></html>\n"
+    )
+}
+
+/// The theme's `static/`, then the site's `static/` over it.
+fn static_files(theme: &ThemeSource, root: &Path, files: &mut Vec<OutputFile>) -> Result<(), Diagnostic> {
+    let mut chosen: BTreeMap<String, Body> = BTreeMap::new();
+    match theme {
+        ThemeSource::BuiltIn => {
+            for (path, bytes) in templates::default_theme::FILES {
+                if let Some(name) = path.strip_prefix("static/") {
+                    chosen.insert(name.to_owned(), Body::Static(bytes));
+                }
+            }
+        }
+        ThemeSource::Folder(folder) => copy_tree(&folder.join("static"), &mut chosen)?,
+    }
+    copy_tree(&root.join("static"), &mut chosen)?;
+    files.extend(chosen.into_iter().map(|(path, body)| OutputFile { path, body }));
+    Ok(())
+}
+
+fn copy_tree(dir: &Path, chosen: &mut BTreeMap<String, Body>) -> Result<(), Diagnostic> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = entry.map_err(|err| {
+            let path = err.path().unwrap_or(dir).to_owned();
+            Diagnostic::new(crate::diagnostic::Location::file(&path), format!("cannot read static file: {err}"))
+        })?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            chosen.insert(rel, Body::Copy(entry.into_path()));
+        }
+    }
+    Ok(())
+}

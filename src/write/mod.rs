@@ -1,0 +1,292 @@
+//! Stage 4, write: publish the rendered site so that nothing is ever lost or half-written.
+//!
+//! The site is written into a staging folder beside the output and swapped in whole, with one
+//! atomic `renameat2(RENAME_EXCHANGE)` on Linux (two renames elsewhere). A failed build never
+//! touches the output; files of earlier builds cannot linger; the output's hidden entries that
+//! `blog` did not write (`.git`, `.nojekyll`) move into each new output; and the leftovers of a
+//! killed build are cleaned up by the next one.
+
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::render::{Body, OutputFile};
+
+/// Marks a folder as written by `blog`, so the next build may replace it without `--force`.
+pub const MARKER: &str = ".blog-output";
+const STAGING: &str = "blog-staging";
+const PREVIOUS: &str = "blog-previous";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("refusing to write the site into {path}: {why}")]
+    Refused { path: PathBuf, why: String },
+    #[error("{path} is not empty and was not written by blog; pass --force to replace its contents")]
+    NotOurs { path: PathBuf },
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
+    move |source| Error::Io { path: path.to_owned(), source }
+}
+
+/// Where the output goes, checked against every way of pointing it at the writer's own files.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// As the writer named it, for messages.
+    pub shown: PathBuf,
+    /// Absolute, with `.`, `..` and symbolic links resolved.
+    pub resolved: PathBuf,
+}
+
+impl Target {
+    /// Refuses `/`, the site's root, any folder holding the site, and anything inside
+    /// `content/`, `static/`, `templates/` or `themes/`; and a non-empty folder `blog` did not
+    /// write, unless `force`.
+    pub fn check(root: &Path, out: &Path, force: bool) -> Result<Target, Error> {
+        let refuse = |why: &str| Error::Refused { path: out.to_owned(), why: why.to_owned() };
+        let resolved = resolve(out).map_err(io_error(out))?;
+        let root = resolve(root).map_err(io_error(root))?;
+        if resolved.parent().is_none() {
+            return Err(refuse("that is the file system's root"));
+        }
+        if resolved == root {
+            return Err(refuse("that is the site's own folder"));
+        }
+        if root.starts_with(&resolved) {
+            return Err(refuse("that folder holds the site itself"));
+        }
+        for source_dir in ["content", "static", "templates", "themes", ".blog-cache"] {
+            if resolved.starts_with(root.join(source_dir)) {
+                return Err(refuse(&format!("that is inside the site's {source_dir}/ folder")));
+            }
+        }
+        if resolved.is_file() {
+            return Err(refuse("that is a file, not a folder"));
+        }
+        if !force && resolved.is_dir() && !resolved.join(MARKER).exists() {
+            let has_visible = std::fs::read_dir(&resolved)
+                .map_err(io_error(out))?
+                .filter_map(Result::ok)
+                .any(|entry| !is_hidden(&entry.file_name()));
+            if has_visible {
+                return Err(Error::NotOurs { path: out.to_owned() });
+            }
+        }
+        Ok(Target { shown: out.to_owned(), resolved })
+    }
+}
+
+/// An absolute path with `..` and links resolved, for a path that may not exist yet: each
+/// existing prefix is canonicalized before the next component applies, so `link/..` means the
+/// parent of the link's target, as the kernel would read it.
+fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let absolute = if path.is_absolute() { path.to_owned() } else { std::env::current_dir()?.join(path) };
+    let mut resolved = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::CurDir => {}
+            other => {
+                resolved.push(other);
+                if let Ok(canonical) = resolved.canonicalize() {
+                    resolved = canonical;
+                }
+            }
+        }
+    }
+    Ok(resolved)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+fn sibling(target: &Path, kind: &str, id: &str) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    target.with_file_name(format!(".{name}.{kind}-{id}"))
+}
+
+/// Writes `files` into a staging folder and swaps it in as the output.
+pub fn publish(target: &Target, files: &[OutputFile]) -> Result<(), Error> {
+    let out = &target.resolved;
+    let parent = out.parent().expect("checked: the output is not /");
+    std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+    clean_leftovers(out);
+
+    let staging = sibling(out, STAGING, &std::process::id().to_string());
+    let result = write_all(&staging, files).and_then(|()| swap_in(&staging, out));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), Error> {
+    let _ = std::fs::remove_dir_all(staging);
+    std::fs::create_dir_all(staging).map_err(io_error(staging))?;
+    let mut dirs: Vec<PathBuf> =
+        files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p))).collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in &dirs {
+        std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+    }
+    files.par_iter().try_for_each(|file| {
+        let path = staging.join(&file.path);
+        match &file.body {
+            Body::Text(text) => std::fs::write(&path, text),
+            Body::Static(bytes) => std::fs::write(&path, bytes),
+            Body::Copy(from) => std::fs::copy(from, &path).map(drop),
+        }
+        .map_err(io_error(&path))
+    })?;
+    std::fs::write(
+        staging.join(MARKER),
+        "This folder is written by `blog build`; it is replaced whole on each build.\n",
+    )
+    .map_err(io_error(staging))
+}
+
+/// Puts the staged site in place of the output, then moves the old output's hidden entries
+/// (a `.git`, say) into the new one and deletes the rest of the old output.
+fn swap_in(staging: &Path, out: &Path) -> Result<(), Error> {
+    if !out.exists() {
+        return std::fs::rename(staging, out).map_err(io_error(out));
+    }
+    let previous = if exchange(staging, out).is_ok() {
+        staging.to_owned()
+    } else {
+        let previous = sibling(out, PREVIOUS, &std::process::id().to_string());
+        std::fs::rename(out, &previous).map_err(io_error(out))?;
+        if let Err(source) = std::fs::rename(staging, out) {
+            let _ = std::fs::rename(&previous, out);
+            return Err(Error::Io { path: out.to_owned(), source });
+        }
+        previous
+    };
+    keep_hidden_entries(&previous, out);
+    let _ = std::fs::remove_dir_all(&previous);
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange on this system"))
+}
+
+/// Moves hidden entries other than our marker from an old output into the new one, unless the
+/// new one has them already.
+fn keep_hidden_entries(old: &Path, out: &Path) {
+    let Ok(entries) = std::fs::read_dir(old) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        if is_hidden(&name) && name != MARKER && !out.join(&name).exists() {
+            let _ = std::fs::rename(entry.path(), out.join(&name));
+        }
+    }
+}
+
+/// Removes what a killed build left beside the output, first rescuing hidden entries and, when
+/// the kill came between two renames, the previous output itself.
+fn clean_leftovers(out: &Path) {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let entry_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(kind) = entry_name.strip_prefix(&prefix) else { continue };
+        if !(kind.starts_with(STAGING) || kind.starts_with(PREVIOUS)) {
+            continue;
+        }
+        let path = entry.path();
+        if kind.starts_with(PREVIOUS) && !out.exists() && std::fs::rename(&path, out).is_ok() {
+            continue;
+        }
+        if out.exists() {
+            keep_hidden_entries(&path, out);
+        }
+        let _ = std::fs::remove_dir_all(&path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile { path: path.to_owned(), body: Body::Text(text.to_owned()) }
+    }
+
+    #[test]
+    fn publish_replaces_whole_and_keeps_hidden_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        let out = root.join("public");
+        let target = Target::check(&root, &out, false).unwrap();
+        publish(&target, &[file("a/index.html", "one"), file("old.html", "x")]).unwrap();
+        std::fs::create_dir(out.join(".git")).unwrap();
+        std::fs::write(out.join(".git/HEAD"), "ref").unwrap();
+        let target = Target::check(&root, &out, false).unwrap();
+        publish(&target, &[file("a/index.html", "two")]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
+        assert!(!out.join("old.html").exists(), "files of earlier builds must not linger");
+        assert_eq!(std::fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref");
+        let leftovers: Vec<_> =
+            std::fs::read_dir(&root).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn guards() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        for bad in [
+            root.clone(),
+            root.join("."),
+            root.join("x/.."),
+            dir.path().to_owned(),
+            root.join("content/out"),
+            PathBuf::from("/"),
+        ] {
+            assert!(matches!(Target::check(&root, &bad, true), Err(Error::Refused { .. })), "{bad:?}");
+        }
+        std::fs::create_dir_all(root.join("mine")).unwrap();
+        std::fs::write(root.join("mine/notes.txt"), "precious").unwrap();
+        assert!(matches!(Target::check(&root, &root.join("mine"), false), Err(Error::NotOurs { .. })));
+        assert!(Target::check(&root, &root.join("mine"), true).is_ok());
+        std::fs::create_dir_all(root.join("gh-pages/.git")).unwrap();
+        assert!(Target::check(&root, &root.join("gh-pages"), false).is_ok(), "only hidden entries: adoptable");
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_build_are_cleaned_and_rescued() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let stale = sibling(&out, STAGING, "999999");
+        std::fs::create_dir_all(stale.join(".git")).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        clean_leftovers(&out);
+        assert!(!stale.exists());
+        assert!(out.join(".git").is_dir(), "a .git moved into a stale folder is rescued");
+        // Killed between the two renames of the fallback: the previous output comes back.
+        std::fs::remove_dir_all(&out).unwrap();
+        let previous = sibling(&out, PREVIOUS, "1");
+        std::fs::create_dir_all(&previous).unwrap();
+        std::fs::write(previous.join("index.html"), "old").unwrap();
+        clean_leftovers(&out);
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+    }
+}
