@@ -133,7 +133,7 @@ impl Config {
     /// Reads `site.toml` from the site's root. A missing file is an error: it is what marks a
     /// folder as a site, and building a stray folder into `public/` would surprise.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
-        let path = root.join(FILE_NAME);
+        let path = crate::load::display_path(root, &root.join(FILE_NAME));
         let text = std::fs::read_to_string(&path).map_err(|err| {
             Diagnostic::new(
                 Location::file(&path),

@@ -131,7 +131,7 @@ pub fn prepare(options: &BuildOptions) -> Result<(Config, model::Options, Vec<Di
         Some(url) => model::BaseUrl::parse(url).expect("validated with the config"),
         None => {
             warnings.push(Diagnostic::new(
-                Location::file(&config::Config::path_in(&options.root)),
+                Location::file(&load::display_path(&options.root, &config::Config::path_in(&options.root))),
                 "no base_url: links are root-relative, and feeds and the sitemap are skipped",
             ));
             model::BaseUrl::default()

@@ -226,13 +226,10 @@ impl<'a> Site<'a> {
                 older: None,
             });
         }
+        let count = posts.len();
         for (index, post) in posts.iter_mut().enumerate() {
             post.newer = index.checked_sub(1).map(PostId);
-            post.older = Some(PostId(index + 1)).filter(|_| index + 1 < candidates.len());
-        }
-        let count = posts.len();
-        for post in &mut posts {
-            post.older = post.older.filter(|id| id.0 < count);
+            post.older = (index + 1 < count).then_some(PostId(index + 1));
         }
 
         let tags = tags::group(config, &resolved, &post_of_candidate, &mut posts, &mut errors);

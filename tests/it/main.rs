@@ -5,5 +5,8 @@ mod harness;
 
 mod build;
 mod content;
+mod hardening;
 mod navigation;
 mod output;
+mod properties;
+mod sample;
