@@ -74,10 +74,11 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
                 for path in &written {
                     println!("  {}", path.display());
                 }
-                let cd = if args.dir == std::path::Path::new(".") {
-                    String::new()
-                } else {
-                    format!("cd {} && ", args.dir.display())
+                let dir = args.dir.display().to_string();
+                let cd = match dir.as_str() {
+                    "." => String::new(),
+                    _ if dir.contains(char::is_whitespace) => format!("cd {dir:?} && "),
+                    _ => format!("cd {dir} && "),
                 };
                 println!("Next: {cd}blog build   (or `blog new \"Title\"` to start a post)");
                 Ok(ExitCode::SUCCESS)
