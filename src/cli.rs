@@ -16,6 +16,63 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into public/ (or the folder given with -o).
     Build(BuildArgs),
+    /// Check the site as `build` does, plus every internal link, without writing anything.
+    ///
+    /// Every href and src of the rendered pages that stays on the site must reach a page, an
+    /// #anchor on it, or a file; each broken one is reported with the Markdown file it came
+    /// from, and the exit code is 1.
+    Check(CheckArgs),
+    /// Write a new site that builds as it is: site.toml and one sample post.
+    Init(InitArgs),
+    /// Write a new post, content/posts/<slug>.md, with its front matter filled in.
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site's folder (where site.toml is).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to write the site into; created if it does not exist.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Write into a folder that is not empty, replacing files of the same names.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The post's title; its slug names the file.
+    pub title: String,
+    /// Make the post the next part of this series, with the tags all its earlier parts share.
+    #[arg(long, value_name = "NAME")]
+    pub series: Option<String>,
+    /// Tags, comma-separated: --tags elixir,otp
+    #[arg(long, value_name = "TAGS", value_delimiter = ',')]
+    pub tags: Vec<String>,
+    /// Add a talk recap stub (`talk:` with title, event, date, location, video, slides).
+    #[arg(long)]
+    pub talk: bool,
+    /// The site's folder (where site.toml is).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+}
+
+impl From<NewArgs> for blog::authoring::NewPost {
+    fn from(args: NewArgs) -> Self {
+        blog::authoring::NewPost {
+            root: args.root,
+            title: args.title,
+            series: args.series,
+            tags: args.tags,
+            talk: args.talk,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

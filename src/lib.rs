@@ -10,6 +10,8 @@
 //!
 //! [`build`] runs them in order; `serve` and `check` reuse the same stages.
 
+pub mod authoring;
+pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod load;

@@ -8,7 +8,7 @@ pub mod slug;
 mod tags;
 pub mod url;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use jiff::{Timestamp, ZonedDateTime};
@@ -162,6 +162,11 @@ pub struct Site<'a> {
     pub aliases: Vec<Alias>,
     pub assets: Vec<Asset>,
     pub warnings: Vec<Diagnostic>,
+    /// Every post's, page's and content file's URL by its path under `content/` (`posts/x.md`),
+    /// built once so each `@/posts/x.md` link is one lookup.
+    content_urls: HashMap<String, UrlPath>,
+    /// Documents this build leaves out (drafts, scheduled posts), so a link to one can say so.
+    left_out: HashSet<&'a str>,
 }
 
 impl<'a> Site<'a> {
@@ -266,6 +271,13 @@ impl<'a> Site<'a> {
             }
         }
 
+        let content_urls = content_urls(content, &posts, &pages);
+        let left_out = content
+            .sources
+            .iter()
+            .map(|s| s.content_path.as_str())
+            .filter(|p| !content_urls.contains_key(*p))
+            .collect();
         let site = Site {
             config,
             base: options.base.clone(),
@@ -277,6 +289,8 @@ impl<'a> Site<'a> {
             aliases,
             assets,
             warnings: Vec::new(),
+            content_urls,
+            left_out,
         };
         site.check_urls(&mut errors);
         if !errors.is_empty() {
@@ -299,6 +313,17 @@ impl<'a> Site<'a> {
 
     pub fn series(&self, id: SeriesId) -> &Series {
         &self.series[id.0]
+    }
+
+    /// The URL of a post, page or file given by its path under `content/` (`posts/x.md`,
+    /// `posts/trip/map.png`), as `@/` links name them.
+    pub fn url_of_content(&self, content_path: &str) -> Option<&UrlPath> {
+        self.content_urls.get(content_path)
+    }
+
+    /// Whether a document exists but this build leaves it out (a draft, a scheduled post).
+    pub fn leaves_out(&self, content_path: &str) -> bool {
+        self.left_out.contains(content_path)
     }
 
     /// Posts with a `talk:` map, newest first.
@@ -347,6 +372,23 @@ impl<'a> Site<'a> {
         urls.extend(self.series.iter().map(|s| (s.url.clone(), "series page")));
         urls
     }
+}
+
+/// Content path -> URL for every document in this build and every file copied from `content/`.
+fn content_urls(content: &Content, posts: &[Post<'_>], pages: &[Page<'_>]) -> HashMap<String, UrlPath> {
+    let mut urls: HashMap<String, UrlPath> =
+        content.assets.iter().map(|a| (a.content_path.clone(), UrlPath::new(&a.content_path))).collect();
+    for (source, url) in posts.iter().map(|p| (p.source, &p.url)).chain(pages.iter().map(|p| (p.source, &p.url))) {
+        urls.insert(source.content_path.clone(), url.clone());
+        // Bundle files sit beside the page, wherever its URL puts it.
+        let folder = source.content_path.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let url_folder = url.as_str().rsplit_once('/').map_or("", |(dir, _)| dir);
+        for asset in &source.assets {
+            let key = if folder.is_empty() { asset.name.clone() } else { format!("{folder}/{}", asset.name) };
+            urls.insert(key, UrlPath::new(&format!("{url_folder}/{}", asset.name)));
+        }
+    }
+    urls
 }
 
 /// `/:year/:month/:day/:slug/` with the date read in the site's time zone.

@@ -25,6 +25,17 @@ pub struct Heading {
     pub title: String,
 }
 
+/// An `@/path.md` link (or image) whose target is not in this build: what it named, and where
+/// the link starts in the Markdown (a byte offset).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    pub target: String,
+    pub offset: usize,
+}
+
+/// Resolves an internal link's content path (`posts/x.md`, no `@/`, no `#anchor`) to its href.
+pub type InternalLinks<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 const WORDS_PER_MINUTE: usize = 200;
 const FIRST_PARAGRAPH_START: &str = "<!--blog:summary-start-->";
 const FIRST_PARAGRAPH_END: &str = "<!--blog:summary-end-->";
@@ -44,15 +55,25 @@ fn parser_options(config: &MarkdownConfig) -> Options {
 }
 
 /// Renders a document. `code_block` turns a fenced block (its language and text) into HTML,
-/// which is where highlighting plugs in.
-pub fn render(markdown: &str, config: &MarkdownConfig, code_block: &dyn Fn(&str, &str) -> String) -> Rendered {
+/// which is where highlighting plugs in; `links` resolves `@/posts/x.md` links, and a document
+/// with any it cannot resolve fails with all of them.
+pub fn render(
+    markdown: &str,
+    config: &MarkdownConfig,
+    code_block: &dyn Fn(&str, &str) -> String,
+    links: InternalLinks<'_>,
+) -> Result<Rendered, Vec<BrokenLink>> {
     let mut events: Vec<Event<'_>> = Vec::with_capacity(markdown.len() / 16);
     let mut toc = Vec::new();
     let mut ids = IdSet::default();
     let mut word_count = 0;
     let mut depth = 0usize; // open block containers (lists, quotes, tables, footnotes)
     let mut first_paragraph_seen = false;
-    let mut parser = Parser::new_ext(markdown, parser_options(config));
+    let mut broken = Vec::new();
+    // Links are resolved as they stream by, so those inside headings are resolved too.
+    let mut parser = Parser::new_ext(markdown, parser_options(config))
+        .into_offset_iter()
+        .map(|(event, range)| resolve_internal_link(event, range.start, links, &mut broken));
 
     while let Some(event) = parser.next() {
         match event {
@@ -130,6 +151,10 @@ pub fn render(markdown: &str, config: &MarkdownConfig, code_block: &dyn Fn(&str,
         }
     }
 
+    drop(parser);
+    if !broken.is_empty() {
+        return Err(broken);
+    }
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     let (html, first_paragraph) = take_first_paragraph(out);
@@ -137,7 +162,44 @@ pub fn render(markdown: &str, config: &MarkdownConfig, code_block: &dyn Fn(&str,
         Some(end) => html[..end].trim().to_owned(),
         None => first_paragraph,
     };
-    Rendered { html, summary, toc, word_count, reading_time: word_count.div_ceil(WORDS_PER_MINUTE).max(1) }
+    Ok(Rendered { html, summary, toc, word_count, reading_time: word_count.div_ceil(WORDS_PER_MINUTE).max(1) })
+}
+
+/// Rewrites a link or image to `@/path.md#anchor` into the target's href, keeping the anchor.
+fn resolve_internal_link<'a>(
+    event: Event<'a>,
+    offset: usize,
+    links: InternalLinks<'_>,
+    broken: &mut Vec<BrokenLink>,
+) -> Event<'a> {
+    let resolve = |dest: CowStr<'a>, broken: &mut Vec<BrokenLink>| -> CowStr<'a> {
+        let Some(target) = dest.strip_prefix("@/") else { return dest };
+        let (path, anchor) = match target.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (target, None),
+        };
+        // `<@/posts/my post.md>` and `@/posts/my%20post.md` name the same file.
+        let found = links(path).or_else(|| links(&percent_encoding::percent_decode_str(path).decode_utf8_lossy()));
+        match found {
+            Some(href) => CowStr::from(match anchor {
+                Some(anchor) => format!("{href}#{anchor}"),
+                None => href,
+            }),
+            None => {
+                broken.push(BrokenLink { target: dest.to_string(), offset });
+                dest
+            }
+        }
+    };
+    match event {
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: resolve(dest_url, broken), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { link_type, dest_url: resolve(dest_url, broken), title, id })
+        }
+        other => other,
+    }
 }
 
 /// Removes the first-paragraph markers and returns the paragraph's HTML beside the page's.
@@ -216,7 +278,11 @@ mod tests {
     use super::*;
 
     fn md(text: &str) -> Rendered {
-        render(text, &MarkdownConfig::default(), &plain_code_block)
+        render(text, &MarkdownConfig::default(), &plain_code_block, &no_links).unwrap()
+    }
+
+    fn no_links(_: &str) -> Option<String> {
+        None
     }
 
     #[test]
@@ -268,16 +334,36 @@ mod tests {
     #[test]
     fn smart_punctuation_can_be_turned_off() {
         let config = MarkdownConfig { smart_punctuation: false, ..MarkdownConfig::default() };
-        assert!(render("\"q\"", &config, &plain_code_block).html.contains("<p>\"q\"</p>"));
+        assert!(render("\"q\"", &config, &plain_code_block, &no_links).unwrap().html.contains("<p>\"q\"</p>"));
     }
 
     #[test]
     fn code_blocks_go_through_the_hook_and_words_are_counted() {
-        let r = render("one two three\n\n```elixir\nIO.puts(1)\n```\n", &MarkdownConfig::default(), &|lang, code| {
-            format!("[{lang}:{code}]")
-        });
+        let hook = |lang: &str, code: &str| format!("[{lang}:{code}]");
+        let r = render("one two three\n\n```elixir\nIO.puts(1)\n```\n", &MarkdownConfig::default(), &hook, &no_links)
+            .unwrap();
         assert!(r.html.contains("[elixir:IO.puts(1)\n]"));
         assert_eq!(r.word_count, 3);
         assert_eq!(r.reading_time, 1);
+    }
+
+    #[test]
+    fn internal_links_resolve_with_their_anchor_everywhere_and_broken_ones_are_all_reported() {
+        let links = |path: &str| (path == "posts/a b.md").then(|| "/blog/posts/a-b/".to_owned());
+        let config = MarkdownConfig::default();
+        let r = render(
+            "## See [a](@/posts/a%20b.md#setup)\n\n![i](<@/posts/a b.md>)\n",
+            &config,
+            &plain_code_block,
+            &links,
+        )
+        .unwrap();
+        assert!(r.html.contains("<a href=\"/blog/posts/a-b/#setup\">a</a>"), "{}", r.html);
+        assert!(r.html.contains("<img src=\"/blog/posts/a-b/\""), "{}", r.html);
+        let text = "x [ok](@/posts/a%20b.md)\n\n[one](@/posts/nope.md) and [two][r]\n\n[r]: @/nope.md#x\n";
+        let broken = render(text, &config, &plain_code_block, &links).unwrap_err();
+        let found: Vec<(&str, usize)> = broken.iter().map(|b| (b.target.as_str(), b.offset)).collect();
+        let at = |s: &str| text.find(s).unwrap();
+        assert_eq!(found, vec![("@/posts/nope.md", at("[one]")), ("@/nope.md#x", at("[two]"))]);
     }
 }

@@ -42,6 +42,9 @@ pub struct RenderedSite {
     pub posts: usize,
     pub tags: usize,
     pub series: usize,
+    /// The Markdown file behind each post's and page's HTML, by output path, so `check` can
+    /// name the file a broken link came from.
+    pub origins: BTreeMap<String, PathBuf>,
 }
 
 #[derive(Serialize)]
@@ -138,12 +141,29 @@ struct SiteData<'a> {
 
 /// Renders one document's Markdown. Shared by posts and pages, and by `serve` for the one file
 /// that changed.
-pub fn render_document(site: &Site<'_>, source: &Source) -> Result<Rendered, Diagnostic> {
-    let mut rendered = markdown::render(&source.body, &site.config.markdown, &markdown::plain_code_block);
+pub fn render_document(site: &Site<'_>, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
+    let links = |path: &str| site.url_of_content(path).map(|url| site.base.href(url));
+    let mut rendered = markdown::render(&source.body, &site.config.markdown, &markdown::plain_code_block, &links)
+        .map_err(|broken| broken.iter().map(|link| broken_link(site, source, link)).collect::<Vec<_>>())?;
     if let Some(summary) = &source.front.summary {
         rendered.summary = format!("<p>{}</p>", markdown::escape(summary));
     }
     Ok(rendered)
+}
+
+/// `path:line:col: internal link @/posts/nope.md: no such post or page`, at the line in the file.
+fn broken_link(site: &Site<'_>, source: &Source, link: &markdown::BrokenLink) -> Diagnostic {
+    let (line, column) = crate::diagnostic::line_column(&source.body, link.offset);
+    let path = link.target.trim_start_matches("@/").split('#').next().unwrap_or("");
+    let why = if site.leaves_out(path) {
+        "is a draft or scheduled post, left out of this build"
+    } else {
+        "no such post or page"
+    };
+    Diagnostic::new(
+        crate::diagnostic::Location::at(&source.path, source.body_line + line - 1, column),
+        format!("internal link {}: {why}", link.target),
+    )
 }
 
 /// Renders the whole site into memory.
@@ -158,12 +178,12 @@ pub fn render_site(
     let templates = &*templates;
 
     // Markdown, once per post and page.
-    let post_html: Vec<Result<Rendered, Diagnostic>> =
+    let post_html: Vec<Result<Rendered, Vec<Diagnostic>>> =
         site.posts.par_iter().map(|p| render_document(site, p.source)).collect();
-    let page_html: Vec<Result<Rendered, Diagnostic>> =
+    let page_html: Vec<Result<Rendered, Vec<Diagnostic>>> =
         site.pages.par_iter().map(|p| render_document(site, p.source)).collect();
     let mut errors: Vec<Diagnostic> =
-        post_html.iter().chain(&page_html).filter_map(|r| r.as_ref().err().cloned()).collect();
+        post_html.iter().chain(&page_html).filter_map(|r| r.as_ref().err()).flatten().cloned().collect();
     if !errors.is_empty() {
         errors.sort();
         return Err(errors);
@@ -263,7 +283,21 @@ pub fn render_site(
     }
     static_files(theme, root, &mut files).map_err(|e| vec![e])?;
 
-    Ok(RenderedSite { files, pages, posts: site.posts.len(), tags: site.tags.len(), series: site.series.len() })
+    let origins = site
+        .posts
+        .iter()
+        .map(|p| (&p.url, p.source))
+        .chain(site.pages.iter().map(|p| (&p.url, p.source)))
+        .map(|(url, source)| (url.output_file(), source.path.clone()))
+        .collect();
+    Ok(RenderedSite {
+        files,
+        pages,
+        posts: site.posts.len(),
+        tags: site.tags.len(),
+        series: site.series.len(),
+        origins,
+    })
 }
 
 /// A page to render: which template, at which URL, with which values.

@@ -3,7 +3,9 @@
 
 mod harness;
 
+mod authoring;
 mod build;
+mod check;
 mod content;
 mod hardening;
 mod navigation;
