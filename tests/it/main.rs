@@ -7,3 +7,4 @@ mod build;
 mod content;
 mod navigation;
 mod output;
+mod publishing;
