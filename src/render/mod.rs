@@ -268,23 +268,7 @@ pub fn render_site(
     }
     let pages = files.len();
 
-    // Feeds, sitemap, robots.txt and the code stylesheet; a file of the same name in the
-    // site's static/ or content/ wins, as a blogger who writes their own robots.txt expects.
-    let mut generated = feeds::feed_files(site, &post_html);
-    if site.base.is_set() {
-        generated.push(OutputFile {
-            path: UrlPath::new(sitemap::SITEMAP).output_file(),
-            body: Body::Text(sitemap::sitemap(site)),
-        });
-    }
-    generated.push(OutputFile { path: "robots.txt".to_owned(), body: Body::Text(sitemap::robots(site)) });
-    if site.config.markdown.highlight {
-        let css = highlight::stylesheet(&site.config.markdown.highlight_theme).map_err(|message| {
-            vec![Diagnostic::new(crate::diagnostic::Location::file(&crate::config::Config::path_in(root)), message)]
-        })?;
-        generated.push(OutputFile { path: highlight::STYLESHEET.to_owned(), body: Body::Text(css) });
-    }
-
+    let mut generated = generated_files(site, &post_html, root).map_err(|e| vec![e])?;
     for alias in &site.aliases {
         files.push(OutputFile {
             path: alias.from.output_file(),
@@ -302,6 +286,8 @@ pub fn render_site(
         files.push(OutputFile { path: asset.to.clone(), body: Body::Copy(asset.from.clone()) });
     }
     static_files(theme, root, &mut files).map_err(|e| vec![e])?;
+    // A file of the same name in the site's static/ or content/ wins over a generated one, as
+    // a blogger who writes their own robots.txt expects.
     let taken: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     generated.retain(|file| !taken.contains(file.path.as_str()));
     files.extend(generated);
@@ -505,6 +491,26 @@ fn site_value(site: &Site<'_>) -> Value {
         highlight_css: config.markdown.highlight.then(|| site.base.href(&UrlPath::new(highlight::STYLESHEET))),
     };
     Value::from_serializable(&data)
+}
+
+/// The files made from the whole site rather than from one template: feeds, sitemap,
+/// robots.txt, and the code stylesheet.
+fn generated_files(site: &Site<'_>, post_html: &[Rendered], root: &Path) -> Result<Vec<OutputFile>, Diagnostic> {
+    let mut files = feeds::feed_files(site, post_html);
+    if site.base.is_set() {
+        files.push(OutputFile {
+            path: UrlPath::new(sitemap::SITEMAP).output_file(),
+            body: Body::Text(sitemap::sitemap(site)),
+        });
+    }
+    files.push(OutputFile { path: "robots.txt".to_owned(), body: Body::Text(sitemap::robots(site)) });
+    if site.config.markdown.highlight {
+        let css = highlight::stylesheet(&site.config.markdown.highlight_theme).map_err(|message| {
+            Diagnostic::new(crate::diagnostic::Location::file(&crate::config::Config::path_in(root)), message)
+        })?;
+        files.push(OutputFile { path: highlight::STYLESHEET.to_owned(), body: Body::Text(css) });
+    }
+    Ok(files)
 }
 
 /// A page that sends the reader (and search engines) on to `target`.
