@@ -164,6 +164,9 @@ impl Config {
             crate::model::url::BaseUrl::parse(base_url)
                 .map_err(|message| Diagnostic::new(at_key("base_url"), message))?;
         }
+        if let Err(message) = crate::render::highlight::check_theme(&self.markdown.highlight_theme) {
+            return Err(Diagnostic::new(at_key("highlight_theme"), message));
+        }
         if !self.permalink.starts_with('/') {
             return Err(Diagnostic::new(at_key("permalink"), "permalink must start with `/`"));
         }
@@ -259,7 +262,7 @@ theme = "default"
 paginate = 5
 [markdown]
 highlight = false
-highlight_theme = "x"
+highlight_theme = "Nord"
 smart_punctuation = false
 footnotes = true
 toc = false
@@ -296,6 +299,12 @@ twitter = "me"
     fn unknown_key_in_a_table_is_caught_too() {
         let err = parse("[feeds]\nlimt = 3\n").unwrap_err().to_string();
         assert!(err.contains("unknown key `limt`, did you mean `limit`"), "{err}");
+    }
+
+    #[test]
+    fn unknown_highlight_theme_is_an_error() {
+        let err = parse("[markdown]\nhighlight_theme = \"Nrod\"\n").unwrap_err().to_string();
+        assert!(err.starts_with("site.toml:2:1: unknown highlight_theme \"Nrod\""), "{err}");
     }
 
     #[test]

@@ -3,7 +3,10 @@
 //! Each post's template value is built once and shared (Tera 2 values are reference-counted),
 //! so a list page holds handles to the same posts, never copies of the site.
 
+pub mod feeds;
+pub mod highlight;
 pub mod markdown;
+pub mod sitemap;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -59,6 +62,8 @@ struct TagLink<'a> {
     slug: &'a str,
     url: String,
     count: usize,
+    /// The tag's own Atom feed, when the site has feeds.
+    feed: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -70,6 +75,7 @@ struct SeriesNav<'a> {
     published: usize,
     previous: Option<Link<'a>>,
     next: Option<Link<'a>>,
+    feed: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -137,13 +143,29 @@ struct SiteData<'a> {
     root: String,
     pages: Vec<Link<'a>>,
     extra: &'a toml::Table,
+    feeds: FeedLinks,
+    /// The generated code stylesheet, when code is highlighted.
+    highlight_css: Option<String>,
+}
+
+/// The site's feeds, as absolute URLs, for `<link rel="alternate">`.
+#[derive(Serialize)]
+struct FeedLinks {
+    atom: Option<String>,
+    rss: Option<String>,
 }
 
 /// Renders one document's Markdown. Shared by posts and pages, and by `serve` for the one file
 /// that changed.
 pub fn render_document(site: &Site<'_>, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
+    let config = &site.config.markdown;
     let links = |path: &str| site.url_of_content(path).map(|url| site.base.href(url));
-    let mut rendered = markdown::render(&source.body, &site.config.markdown, &markdown::plain_code_block, &links)
+    let highlighter = config.highlight.then(highlight::Highlighter::shared);
+    let code_block = |language: &str, code: &str| match highlighter {
+        Some(highlighter) => highlighter.highlight(language, code),
+        None => markdown::plain_code_block(language, code),
+    };
+    let mut rendered = markdown::render(&source.body, config, &code_block, &links)
         .map_err(|broken| broken.iter().map(|link| broken_link(site, source, link)).collect::<Vec<_>>())?;
     if let Some(summary) = &source.front.summary {
         rendered.summary = format!("<p>{}</p>", markdown::escape(summary));
@@ -210,7 +232,7 @@ pub fn render_site(
             permalink: base.absolute(&page.url),
             summary: &html.summary,
             content: &html.html,
-            toc: &html.toc,
+            toc: shown_toc(site, html),
             extra: &page.source.front.extra,
         };
         jobs.push(Job::page("page.html", &page.url, [("page", Value::from_serializable(&data))]));
@@ -243,6 +265,7 @@ pub fn render_site(
             let mut context = Context::new();
             context.insert("current_url", &base.href(&job.url));
             context.insert("current_path", job.url.as_str());
+            context.insert("current_permalink", &base.absolute(&job.url));
             for (key, value) in job.values {
                 context.insert_value(key, value);
             }
@@ -265,6 +288,7 @@ pub fn render_site(
     }
     let pages = files.len();
 
+    let mut generated = generated_files(site, &post_html, root).map_err(|e| vec![e])?;
     for alias in &site.aliases {
         files.push(OutputFile {
             path: alias.from.output_file(),
@@ -282,6 +306,11 @@ pub fn render_site(
         files.push(OutputFile { path: asset.to.clone(), body: Body::Copy(asset.from.clone()) });
     }
     static_files(theme, root, &mut files).map_err(|e| vec![e])?;
+    // A file of the same name in the site's static/ or content/ wins over a generated one, as
+    // a blogger who writes their own robots.txt expects.
+    let taken: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    generated.retain(|file| !taken.contains(file.path.as_str()));
+    files.extend(generated);
 
     let origins = site
         .posts
@@ -358,13 +387,25 @@ fn paginator(
     }
 }
 
+/// The table of contents templates get: none when `[markdown] toc = false`. The headings stay
+/// in the rendered document for everything else (anchors, link checks).
+fn shown_toc<'a>(site: &Site<'_>, html: &'a Rendered) -> &'a [Heading] {
+    if site.config.markdown.toc { &html.toc } else { &[] }
+}
+
 fn link<'a>(site: &'a Site<'_>, id: PostId) -> Link<'a> {
     let post = site.post(id);
     Link { title: post.title(), url: site.base.href(&post.url) }
 }
 
 fn tag_link<'a>(site: &Site<'_>, tag: &'a crate::model::Tag) -> TagLink<'a> {
-    TagLink { name: &tag.name, slug: tag.slug.as_str(), url: site.base.href(&tag.url), count: tag.posts.len() }
+    TagLink {
+        name: &tag.name,
+        slug: tag.slug.as_str(),
+        url: site.base.href(&tag.url),
+        count: tag.posts.len(),
+        feed: feeds::tag_atom(site, tag).map(|url| site.base.absolute(&url)),
+    }
 }
 
 fn post_data<'a>(site: &'a Site<'_>, post: &'a Post<'_>, html: &'a Rendered) -> PostData<'a> {
@@ -386,6 +427,7 @@ fn post_data<'a>(site: &'a Site<'_>, post: &'a Post<'_>, html: &'a Rendered) -> 
             published: series.published_count(),
             previous: sp.part.checked_sub(1).and_then(neighbour),
             next: neighbour(sp.part + 1),
+            feed: feeds::series_atom(site, series).map(|url| base.absolute(&url)),
         }
     });
     PostData {
@@ -397,7 +439,7 @@ fn post_data<'a>(site: &'a Site<'_>, post: &'a Post<'_>, html: &'a Rendered) -> 
         updated: front.updated.as_ref().map(|d| d.timestamp().to_string()),
         summary: &html.summary,
         content: &html.html,
-        toc: &html.toc,
+        toc: shown_toc(site, html),
         word_count: html.word_count,
         reading_time: html.reading_time,
         tags: post.tags.iter().map(|&t| tag_link(site, site.tag(t))).collect(),
@@ -461,6 +503,7 @@ fn series_value(site: &Site<'_>, series: &crate::model::Series) -> Value {
         "planned": series.planned(),
         "published": series.published_count(),
         "parts": parts,
+        "feed": feeds::series_atom(site, series).map(|url| site.base.absolute(&url)),
     }))
 }
 
@@ -475,8 +518,33 @@ fn site_value(site: &Site<'_>) -> Value {
         root: site.base.href(&UrlPath::root()),
         pages: site.pages.iter().map(|p| Link { title: &p.source.front.title, url: site.base.href(&p.url) }).collect(),
         extra: &config.extra,
+        feeds: FeedLinks {
+            atom: feeds::site_atom(site).map(|url| site.base.absolute(&url)),
+            rss: feeds::site_rss(site).map(|url| site.base.absolute(&url)),
+        },
+        highlight_css: config.markdown.highlight.then(|| site.base.href(&UrlPath::new(highlight::STYLESHEET))),
     };
     Value::from_serializable(&data)
+}
+
+/// The files made from the whole site rather than from one template: feeds, sitemap,
+/// robots.txt, and the code stylesheet.
+fn generated_files(site: &Site<'_>, post_html: &[Rendered], root: &Path) -> Result<Vec<OutputFile>, Diagnostic> {
+    let mut files = feeds::feed_files(site, post_html);
+    if site.base.is_set() {
+        files.push(OutputFile {
+            path: UrlPath::new(sitemap::SITEMAP).output_file(),
+            body: Body::Text(sitemap::sitemap(site)),
+        });
+    }
+    files.push(OutputFile { path: "robots.txt".to_owned(), body: Body::Text(sitemap::robots(site)) });
+    if site.config.markdown.highlight {
+        let css = highlight::stylesheet(&site.config.markdown.highlight_theme).map_err(|message| {
+            Diagnostic::new(crate::diagnostic::Location::file(&crate::config::Config::path_in(root)), message)
+        })?;
+        files.push(OutputFile { path: highlight::STYLESHEET.to_owned(), body: Body::Text(css) });
+    }
+    Ok(files)
 }
 
 /// A page that sends the reader (and search engines) on to `target`.

@@ -201,8 +201,9 @@ pub fn format_date(value: &str, format: &str, tz: &TimeZone) -> Result<String, S
     Ok(out)
 }
 
-/// Text without its HTML tags, for descriptions made from rendered summaries. Entities stay
-/// as they are, so the result is still safe to put back into HTML.
+/// Text without its HTML tags, for descriptions made from rendered summaries. Entities are
+/// decoded into the characters they stand for: the result is plain text, which templates escape
+/// again where they print it (an `&amp;` kept as is would show as `&amp;amp;` in a meta tag).
 pub fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
@@ -214,7 +215,51 @@ pub fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    decode_entities(&out).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Decodes the character references rendered Markdown holds (`&amp;`, `&#39;`, `&#x2014;`, a
+/// few common names); an unknown one stays as written.
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('&') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let decoded = rest.get(1..).and_then(|after| {
+            let end = after.find(';').filter(|&end| end <= 10)?;
+            let name = &after[..end];
+            let c = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => '\u{a0}',
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    char::from_u32(code)?
+                }
+            };
+            Some((c, end + 2))
+        });
+        match decoded {
+            Some((c, length)) => {
+                out.push(c);
+                rest = &rest[length..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// JSON that is safe inside `<script>`: `<`, `>` and `&` become escapes, so a title holding
@@ -230,6 +275,14 @@ mod tests {
     #[test]
     fn json_cannot_close_a_script() {
         assert_eq!(json_for_script(r#"{"t":"</script><b>&"}"#), r#"{"t":"\u003c/script\u003e\u003cb\u003e\u0026"}"#);
+    }
+
+    #[test]
+    fn stripped_tags_leave_plain_text() {
+        assert_eq!(
+            strip_tags("<p>Tom &amp; <em>Jerry</em> &lt;3 &#39;x&#x27; &copy; &</p>\n<p>b</p>"),
+            "Tom & Jerry <3 'x' &copy; & b"
+        );
     }
 
     #[test]

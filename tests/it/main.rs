@@ -11,4 +11,5 @@ mod hardening;
 mod navigation;
 mod output;
 mod properties;
+mod publishing;
 mod sample;

@@ -1,0 +1,481 @@
+//! Feeds: Atom and RSS for the site, and an Atom feed for each tag and each series.
+//!
+//! Feeds are read outside the site, by programs that know nothing of its base path, so every
+//! address in them is absolute: the feed's own, each entry's, and every link and image inside
+//! the posts. They exist only when `base_url` is set (without it there is no address to give).
+//!
+//! An entry is the same in every feed that carries it, so each post's Atom entry is written
+//! once, however many tag and series feeds hold it. The output depends only on the posts, never
+//! on the clock: an unchanged site builds byte-identical feeds.
+
+use std::borrow::Cow;
+
+use jiff::ZonedDateTime;
+use rayon::prelude::*;
+
+use super::markdown::Rendered;
+use super::{Body, OutputFile};
+use crate::model::{BaseUrl, PostId, Series, Site, Tag, UrlPath};
+
+pub const ATOM: &str = "/atom.xml";
+pub const RSS: &str = "/rss.xml";
+const ATOM_FILE: &str = "atom.xml";
+
+/// What a feed's `<updated>` says when it has no entries: fixed, so builds stay reproducible.
+const NO_ENTRIES_UPDATED: &str = "1970-01-01T00:00:00+00:00";
+
+/// The post's HTML as a feed reader should get it. Feed readers run no scripts and often strip
+/// iframes, so this is where embeds (a YouTube player, a talk card's slides) become plain links;
+/// the embeds module plugs in here.
+pub fn feed_html(post_html: &str) -> Cow<'_, str> {
+    Cow::Borrowed(post_html)
+}
+
+/// The site's Atom feed, when this build writes one.
+pub fn site_atom(site: &Site<'_>) -> Option<UrlPath> {
+    atom_on(site).then(|| UrlPath::new(ATOM))
+}
+
+/// The site's RSS feed, when this build writes one.
+pub fn site_rss(site: &Site<'_>) -> Option<UrlPath> {
+    (site.base.is_set() && site.config.feeds.rss).then(|| UrlPath::new(RSS))
+}
+
+/// A tag's Atom feed, `/tags/<slug>/atom.xml`, when this build writes one.
+pub fn tag_atom(site: &Site<'_>, tag: &Tag) -> Option<UrlPath> {
+    atom_on(site).then(|| tag.url.join(ATOM_FILE))
+}
+
+/// A series' Atom feed, `/series/<slug>/atom.xml`, when this build writes one.
+pub fn series_atom(site: &Site<'_>, series: &Series) -> Option<UrlPath> {
+    atom_on(site).then(|| series.url.join(ATOM_FILE))
+}
+
+fn atom_on(site: &Site<'_>) -> bool {
+    site.base.is_set() && site.config.feeds.atom
+}
+
+/// Every feed of the site. `post_html` is each post's rendered Markdown, by [`PostId`].
+pub fn feed_files(site: &Site<'_>, post_html: &[Rendered]) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    if !site.base.is_set() {
+        return files;
+    }
+    // `limit = 0` means every post, for readers who want the whole archive.
+    let limit = match site.config.feeds.limit {
+        0 => usize::MAX,
+        n => n,
+    };
+    let newest = |posts: &[PostId]| -> Vec<PostId> { posts.iter().copied().take(limit).collect() };
+    let all: Vec<PostId> = (0..site.posts.len()).map(PostId).collect();
+
+    let mut atom_feeds: Vec<(UrlPath, UrlPath, String, Vec<PostId>)> = Vec::new();
+    if let Some(url) = site_atom(site) {
+        atom_feeds.push((url, UrlPath::root(), site.config.title.clone(), newest(&all)));
+    }
+    for tag in &site.tags {
+        if let Some(url) = tag_atom(site, tag) {
+            let title = format!("{} · {}", site.config.title, tag.name);
+            atom_feeds.push((url, tag.url.clone(), title, newest(&tag.posts)));
+        }
+    }
+    for series in &site.series {
+        if let Some(url) = series_atom(site, series) {
+            // Newest first, as in every feed, whatever the part order; ids are newest first.
+            let mut posts: Vec<PostId> = series
+                .parts
+                .iter()
+                .filter_map(|p| match p.entry {
+                    crate::model::PartEntry::Post(id) => Some(id),
+                    crate::model::PartEntry::Coming { .. } => None,
+                })
+                .collect();
+            posts.sort();
+            let title = format!("{} · {}", site.config.title, series.name);
+            atom_feeds.push((url, series.url.clone(), title, newest(&posts)));
+        }
+    }
+
+    let mut wanted = vec![false; site.posts.len()];
+    for (_, _, _, posts) in &atom_feeds {
+        posts.iter().for_each(|id| wanted[id.0] = true);
+    }
+    let entries: Vec<Option<String>> = (0..site.posts.len())
+        .into_par_iter()
+        .map(|i| wanted[i].then(|| atom_entry(site, PostId(i), &post_html[i])))
+        .collect();
+    for (url, page, title, posts) in &atom_feeds {
+        let body = atom_feed(site, url, page, title, posts, &entries);
+        files.push(OutputFile { path: url.output_file(), body: Body::Text(body) });
+    }
+    if let Some(url) = site_rss(site) {
+        let body = rss_feed(site, &url, &newest(&all), post_html);
+        files.push(OutputFile { path: url.output_file(), body: Body::Text(body) });
+    }
+    files
+}
+
+/// A post's date as RFC 3339, with the offset it was written in.
+fn rfc3339(date: &ZonedDateTime) -> String {
+    date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// When a post last changed: its `updated`, else its date.
+pub fn last_changed<'a>(site: &'a Site<'_>, id: PostId) -> &'a ZonedDateTime {
+    let post = site.post(id);
+    post.source.front.updated.as_ref().unwrap_or(&post.date)
+}
+
+/// The newest change among `posts`.
+fn newest_change<'a>(site: &'a Site<'_>, posts: &[PostId]) -> Option<&'a ZonedDateTime> {
+    posts.iter().map(|&id| last_changed(site, id)).max_by_key(|d| d.timestamp())
+}
+
+/// The post's content for a feed: embeds as links, every address absolute.
+fn entry_html(site: &Site<'_>, id: PostId, html: &str) -> String {
+    let page = site.base.absolute(&site.post(id).url);
+    absolute_links(&feed_html(html), &page, &site.base)
+}
+
+fn atom_entry(site: &Site<'_>, id: PostId, html: &Rendered) -> String {
+    let post = site.post(id);
+    let permalink = escape(&site.base.absolute(&post.url));
+    let mut out = String::with_capacity(html.html.len() * 5 / 4 + 512);
+    out.push_str("  <entry>\n");
+    out.push_str(&format!("    <title type=\"text\">{}</title>\n", escape(post.title())));
+    out.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{permalink}\"/>\n"));
+    out.push_str(&format!("    <id>{permalink}</id>\n"));
+    out.push_str(&format!("    <published>{}</published>\n", rfc3339(&post.date)));
+    out.push_str(&format!("    <updated>{}</updated>\n", rfc3339(last_changed(site, id))));
+    for &tag in &post.tags {
+        let tag = site.tag(tag);
+        out.push_str(&format!(
+            "    <category term=\"{}\" label=\"{}\" scheme=\"{}\"/>\n",
+            escape(tag.slug.as_str()),
+            escape(&tag.name),
+            escape(&site.base.absolute(&UrlPath::new("/tags/")))
+        ));
+    }
+    if !html.summary.is_empty() {
+        out.push_str(&format!(
+            "    <summary type=\"html\">{}</summary>\n",
+            escape(&entry_html(site, id, &html.summary))
+        ));
+    }
+    out.push_str(&format!("    <content type=\"html\">{}</content>\n", escape(&entry_html(site, id, &html.html))));
+    out.push_str("  </entry>\n");
+    out
+}
+
+fn atom_feed(
+    site: &Site<'_>,
+    url: &UrlPath,
+    page: &UrlPath,
+    title: &str,
+    posts: &[PostId],
+    entries: &[Option<String>],
+) -> String {
+    let config = site.config;
+    let self_url = escape(&site.base.absolute(url));
+    let updated = newest_change(site, posts).map_or_else(|| NO_ENTRIES_UPDATED.to_owned(), rfc3339);
+    let author = if config.author.is_empty() { &config.title } else { &config.author };
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", escape(&config.language)));
+    out.push_str(&format!("  <title type=\"text\">{}</title>\n", escape(title)));
+    if !config.description.is_empty() {
+        out.push_str(&format!("  <subtitle type=\"text\">{}</subtitle>\n", escape(&config.description)));
+    }
+    out.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{self_url}\"/>\n"));
+    out.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        escape(&site.base.absolute(page))
+    ));
+    out.push_str(&format!("  <id>{self_url}</id>\n"));
+    out.push_str(&format!("  <updated>{updated}</updated>\n"));
+    out.push_str(&format!("  <author><name>{}</name></author>\n", escape(author)));
+    out.push_str(&format!("  <generator version=\"{}\">blog</generator>\n", env!("CARGO_PKG_VERSION")));
+    for id in posts {
+        if let Some(entry) = &entries[id.0] {
+            out.push_str(entry);
+        }
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+fn rss_feed(site: &Site<'_>, url: &UrlPath, posts: &[PostId], post_html: &[Rendered]) -> String {
+    let config = site.config;
+    let rfc2822 = |date: &ZonedDateTime| jiff::fmt::rfc2822::to_string(date).unwrap_or_else(|_| rfc3339(date));
+    let description = if config.description.is_empty() { &config.title } else { &config.description };
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
+    out.push_str(&format!("  <title>{}</title>\n", escape(&config.title)));
+    out.push_str(&format!("  <link>{}</link>\n", escape(&site.base.absolute(&UrlPath::root()))));
+    out.push_str(&format!("  <description>{}</description>\n", escape(description)));
+    out.push_str(&format!("  <language>{}</language>\n", escape(&config.language)));
+    out.push_str(&format!(
+        "  <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+        escape(&site.base.absolute(url))
+    ));
+    if let Some(date) = newest_change(site, posts) {
+        out.push_str(&format!("  <lastBuildDate>{}</lastBuildDate>\n", rfc2822(date)));
+    }
+    out.push_str("  <generator>blog</generator>\n");
+    let items: Vec<String> = posts
+        .par_iter()
+        .map(|&id| {
+            let post = site.post(id);
+            let permalink = escape(&site.base.absolute(&post.url));
+            let mut item = String::from("  <item>\n");
+            item.push_str(&format!("    <title>{}</title>\n", escape(post.title())));
+            item.push_str(&format!("    <link>{permalink}</link>\n"));
+            item.push_str(&format!("    <guid isPermaLink=\"true\">{permalink}</guid>\n"));
+            item.push_str(&format!("    <pubDate>{}</pubDate>\n", rfc2822(&post.date)));
+            for &tag in &post.tags {
+                item.push_str(&format!("    <category>{}</category>\n", escape(&site.tag(tag).name)));
+            }
+            let html = entry_html(site, id, &post_html[id.0].html);
+            item.push_str(&format!("    <description>{}</description>\n", escape(&html)));
+            item.push_str("  </item>\n");
+            item
+        })
+        .collect();
+    items.iter().for_each(|item| out.push_str(item));
+    out.push_str("</channel>\n</rss>\n");
+    out
+}
+
+/// Escapes text for XML content or a quoted attribute, dropping the control characters XML 1.0
+/// forbids outright (a stray form feed pasted into a post would otherwise make the whole feed
+/// unreadable).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Makes the addresses in `html` absolute, as a feed needs: `/x` becomes the site's origin and
+/// base path plus `/x`, and `photo.png` or `#notes` are resolved against the page at `page`.
+/// Addresses that already carry a scheme (`https:`, `mailto:`) are left as written.
+///
+/// A root-relative address that already starts with the site's base path (`/blog/x` on a site
+/// at `https://host/blog/`) is taken as written for the site, not given the path twice.
+pub fn absolute_links(html: &str, page: &str, base: &BaseUrl) -> String {
+    let Ok(page) = url::Url::parse(page) else { return html.to_owned() };
+    let root = base.absolute(&UrlPath::root());
+    let site_root = root.trim_end_matches('/');
+    let origin = site_root.strip_suffix(base.prefix()).unwrap_or(site_root);
+    let resolve = |value: &str| -> Option<String> {
+        let value = unescape_attribute(value.trim());
+        if value.is_empty() || has_scheme(&value) {
+            return None;
+        }
+        if value.starts_with('/') && !value.starts_with("//") {
+            let prefix = base.prefix();
+            let already_prefixed = !prefix.is_empty()
+                && value.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
+            return Some(if already_prefixed { format!("{origin}{value}") } else { format!("{site_root}{value}") });
+        }
+        page.join(&value).ok().map(String::from)
+    };
+    rewrite_link_attributes(html, &|name, value| match name {
+        "href" | "src" | "poster" => resolve(value).map(|v| escape_attribute(&v)),
+        "srcset" => {
+            let candidates: Vec<String> = value
+                .split(',')
+                .map(|candidate| {
+                    let candidate = candidate.trim();
+                    let (address, descriptor) = candidate.split_once(char::is_whitespace).unwrap_or((candidate, ""));
+                    let address = resolve(address).map_or_else(|| address.to_owned(), |v| escape_attribute(&v));
+                    if descriptor.is_empty() { address } else { format!("{address} {}", descriptor.trim()) }
+                })
+                .collect();
+            Some(candidates.join(", "))
+        }
+        _ => None,
+    })
+}
+
+/// `https:`, `mailto:`, `data:`: RFC 3986's scheme, a letter then letters, digits, `+-.`.
+fn has_scheme(address: &str) -> bool {
+    let Some((scheme, _)) = address.split_once(':') else { return false };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// The entities Markdown renderers put into attribute values.
+fn unescape_attribute(value: &str) -> Cow<'_, str> {
+    if !value.contains('&') {
+        return Cow::Borrowed(value);
+    }
+    Cow::Owned(
+        value
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&apos;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
+}
+
+fn escape_attribute(value: &str) -> String {
+    value.replace('&', "&amp;").replace('"', "&quot;").replace('\'', "&#39;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Walks the tags of an HTML fragment and replaces the attribute values `rewrite` returns a new
+/// (already escaped) value for; everything else is copied byte for byte. Comments and the
+/// insides of `<script>` and `<style>` are skipped, as a browser would.
+fn rewrite_link_attributes(html: &str, rewrite: &dyn Fn(&str, &str) -> Option<String>) -> String {
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut copied = 0; // html[..copied] is already in `out`
+    let mut i = 0;
+    while let Some(found) = html[i..].find('<') {
+        let start = i + found;
+        if html[start..].starts_with("<!--") {
+            i = html[start..].find("-->").map_or(html.len(), |end| start + end + 3);
+            continue;
+        }
+        let name_start = start + 1;
+        if !bytes.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            i = name_start;
+            continue;
+        }
+        let mut j = name_start;
+        while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' && bytes[j] != b'/' {
+            j += 1;
+        }
+        let tag = html[name_start..j].to_ascii_lowercase();
+        // Attributes, until the tag's `>`.
+        loop {
+            while j < bytes.len() && (bytes[j].is_ascii_whitespace() || bytes[j] == b'/') {
+                j += 1;
+            }
+            if j >= bytes.len() || bytes[j] == b'>' {
+                j += 1;
+                break;
+            }
+            let attr_start = j;
+            while j < bytes.len() && !bytes[j].is_ascii_whitespace() && !matches!(bytes[j], b'=' | b'>' | b'/') {
+                j += 1;
+            }
+            let attr = html[attr_start..j].to_ascii_lowercase();
+            let mut k = j;
+            while k < bytes.len() && bytes[k].is_ascii_whitespace() {
+                k += 1;
+            }
+            if bytes.get(k) != Some(&b'=') {
+                continue; // an attribute without a value
+            }
+            k += 1;
+            while k < bytes.len() && bytes[k].is_ascii_whitespace() {
+                k += 1;
+            }
+            let (value_start, value_end, next) = match bytes.get(k) {
+                Some(&quote @ (b'"' | b'\'')) => {
+                    let end = html[k + 1..].find(quote as char).map_or(html.len(), |e| k + 1 + e);
+                    (k + 1, end, (end + 1).min(html.len()))
+                }
+                _ => {
+                    let mut end = k;
+                    while end < bytes.len() && !bytes[end].is_ascii_whitespace() && bytes[end] != b'>' {
+                        end += 1;
+                    }
+                    (k, end, end)
+                }
+            };
+            if let Some(new_value) = rewrite(&attr, &html[value_start..value_end]) {
+                out.push_str(&html[copied..value_start]);
+                out.push_str(&new_value);
+                copied = value_end;
+            }
+            j = next;
+        }
+        i = j.min(html.len());
+        if tag == "script" || tag == "style" {
+            let close = format!("</{tag}");
+            i = html[i..].to_ascii_lowercase().find(&close).map_or(html.len(), |e| i + e);
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn absolute(html: &str) -> String {
+        let base = BaseUrl::parse("https://example.com/blog/").unwrap();
+        absolute_links(html, "https://example.com/blog/posts/x/", &base)
+    }
+
+    #[test]
+    fn root_relative_links_get_origin_and_base_path() {
+        assert_eq!(
+            absolute(r#"<a href="/posts/y/">y</a><img src="/img/a.png" alt="">"#),
+            r#"<a href="https://example.com/blog/posts/y/">y</a><img src="https://example.com/blog/img/a.png" alt="">"#
+        );
+        // Already carrying the base path: not doubled.
+        assert_eq!(absolute(r#"<a href="/blog/posts/y/">"#), r#"<a href="https://example.com/blog/posts/y/">"#);
+        assert_eq!(absolute(r#"<a href="/blogroll/">"#), r#"<a href="https://example.com/blog/blogroll/">"#);
+    }
+
+    #[test]
+    fn relative_links_resolve_against_the_post() {
+        assert_eq!(absolute(r#"<img src="photo.png">"#), r#"<img src="https://example.com/blog/posts/x/photo.png">"#);
+        assert_eq!(absolute(r#"<a href="../y/">"#), r#"<a href="https://example.com/blog/posts/y/">"#);
+        assert_eq!(absolute("<a href='#notes'>"), "<a href='https://example.com/blog/posts/x/#notes'>");
+        assert_eq!(absolute("<a href=a.html>"), "<a href=https://example.com/blog/posts/x/a.html>");
+        assert_eq!(
+            absolute(r#"<a href="q?a=1&amp;b=2">"#),
+            r#"<a href="https://example.com/blog/posts/x/q?a=1&amp;b=2">"#
+        );
+        assert_eq!(
+            absolute(r#"<img srcset="a.png 1x, /b.png 2x">"#),
+            r#"<img srcset="https://example.com/blog/posts/x/a.png 1x, https://example.com/blog/b.png 2x">"#
+        );
+    }
+
+    #[test]
+    fn absolute_links_code_and_comments_stay() {
+        let html = r#"<a href="https://other.org/x">o</a> <a href="mailto:me@x.org">m</a> <a href="//cdn.org/x">c</a>"#;
+        assert_eq!(absolute(html), html.replace("//cdn.org/x", "https://cdn.org/x"));
+        let code = "<pre><code>&lt;a href=\"/x\"&gt;</code></pre><!-- <a href=\"/y\"> --><p title=\"a > b\">";
+        assert_eq!(absolute(code), code);
+        let script = "<script>var s = '<a href=\"/x\">';</script><a href=\"/z\">";
+        assert_eq!(
+            absolute(script),
+            "<script>var s = '<a href=\"/x\">';</script><a href=\"https://example.com/blog/z\">"
+        );
+    }
+
+    #[test]
+    fn escaping_handles_markup_and_forbidden_characters() {
+        assert_eq!(escape("One & <Two> \"3\" '4'"), "One &amp; &lt;Two&gt; &quot;3&quot; &apos;4&apos;");
+        assert_eq!(escape("form\u{c}feed\ttab"), "formfeed\ttab");
+    }
+
+    #[test]
+    fn odd_markup_does_not_panic() {
+        for html in
+            ["<", "<a", "<a href", "<a href=", "<a href=\"/x", "<!--", "<script>", "<a b=c d='e", "é<ü href=/x>"]
+        {
+            let _ = absolute(html);
+        }
+    }
+}
