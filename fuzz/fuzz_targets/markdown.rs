@@ -5,6 +5,5 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     let config = blog::config::MarkdownConfig::default();
-    let no_links = |_: &str| None;
-    let _ = blog::render::markdown::render(text, &config, &blog::render::markdown::plain_code_block, &no_links);
+    let _ = blog::render::markdown::render(text, &config, &blog::render::markdown::plain_code_block, &blog::render::markdown::Links::NONE);
 });

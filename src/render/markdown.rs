@@ -33,8 +33,22 @@ pub struct BrokenLink {
     pub offset: usize,
 }
 
-/// Resolves an internal link's content path (`posts/x.md`, no `@/`, no `#anchor`) to its href.
-pub type InternalLinks<'a> = &'a dyn Fn(&str) -> Option<String>;
+/// How a document's links are rewritten as it renders.
+#[derive(Clone, Copy)]
+pub struct Links<'a> {
+    /// `@/posts/x.md` to its target's href; `None` when there is no such document.
+    pub internal: &'a dyn Fn(&str) -> Option<String>,
+    /// The site's path prefix (`/blog`, or empty) and the document's own URL as an href
+    /// (`/blog/posts/x/`). Root-relative links (`/img/a.png`) get the prefix, so a site under a
+    /// path keeps working; relative ones (`photo.png`) are resolved against the document, so they
+    /// also work in its summary on list pages.
+    pub base: Option<(&'a str, &'a str)>,
+}
+
+impl Links<'_> {
+    /// No rewriting at all, for text that is not part of a site.
+    pub const NONE: Links<'static> = Links { internal: &|_| None, base: None };
+}
 
 const WORDS_PER_MINUTE: usize = 200;
 const FIRST_PARAGRAPH_START: &str = "<!--blog:summary-start-->";
@@ -61,7 +75,7 @@ pub fn render(
     markdown: &str,
     config: &MarkdownConfig,
     code_block: &dyn Fn(&str, &str) -> String,
-    links: InternalLinks<'_>,
+    links: &Links<'_>,
 ) -> Result<Rendered, Vec<BrokenLink>> {
     let mut events: Vec<Event<'_>> = Vec::with_capacity(markdown.len() / 16);
     let mut toc = Vec::new();
@@ -169,17 +183,18 @@ pub fn render(
 fn resolve_internal_link<'a>(
     event: Event<'a>,
     offset: usize,
-    links: InternalLinks<'_>,
+    links: &Links<'_>,
     broken: &mut Vec<BrokenLink>,
 ) -> Event<'a> {
     let resolve = |dest: CowStr<'a>, broken: &mut Vec<BrokenLink>| -> CowStr<'a> {
-        let Some(target) = dest.strip_prefix("@/") else { return dest };
+        let Some(target) = dest.strip_prefix("@/") else { return rebase(dest, links.base) };
         let (path, anchor) = match target.split_once('#') {
             Some((path, anchor)) => (path, Some(anchor)),
             None => (target, None),
         };
         // `<@/posts/my post.md>` and `@/posts/my%20post.md` name the same file.
-        let found = links(path).or_else(|| links(&percent_encoding::percent_decode_str(path).decode_utf8_lossy()));
+        let found = (links.internal)(path)
+            .or_else(|| (links.internal)(&percent_encoding::percent_decode_str(path).decode_utf8_lossy()));
         match found {
             Some(href) => CowStr::from(match anchor {
                 Some(anchor) => format!("{href}#{anchor}"),
@@ -199,6 +214,37 @@ fn resolve_internal_link<'a>(
             Event::Start(Tag::Image { link_type, dest_url: resolve(dest_url, broken), title, id })
         }
         other => other,
+    }
+}
+
+/// Gives root-relative links the site's path prefix and resolves relative ones against the
+/// document; leaves external links, in-page anchors and links already under the prefix alone.
+fn rebase<'a>(dest: CowStr<'a>, base: Option<(&str, &str)>) -> CowStr<'a> {
+    let Some((prefix, page)) = base else { return dest };
+    let external = dest.starts_with("//")
+        || dest.split_once(':').is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '?', '#']));
+    if external || dest.is_empty() || dest.starts_with('#') {
+        return dest;
+    }
+    if dest.starts_with('/') {
+        let already = !prefix.is_empty() && (dest.starts_with(&format!("{prefix}/")) || *dest == *prefix);
+        return if already || prefix.is_empty() { dest } else { CowStr::from(format!("{prefix}{dest}")) };
+    }
+    let Ok(page) = url::Url::parse("http://site.invalid").and_then(|root| root.join(page)) else { return dest };
+    match page.join(&dest) {
+        Ok(joined) => {
+            let mut href = joined.path().to_owned();
+            if let Some(query) = joined.query() {
+                href.push('?');
+                href.push_str(query);
+            }
+            if let Some(fragment) = joined.fragment() {
+                href.push('#');
+                href.push_str(fragment);
+            }
+            CowStr::from(href)
+        }
+        Err(_) => dest,
     }
 }
 
@@ -278,11 +324,7 @@ mod tests {
     use super::*;
 
     fn md(text: &str) -> Rendered {
-        render(text, &MarkdownConfig::default(), &plain_code_block, &no_links).unwrap()
-    }
-
-    fn no_links(_: &str) -> Option<String> {
-        None
+        render(text, &MarkdownConfig::default(), &plain_code_block, &Links::NONE).unwrap()
     }
 
     #[test]
@@ -334,14 +376,15 @@ mod tests {
     #[test]
     fn smart_punctuation_can_be_turned_off() {
         let config = MarkdownConfig { smart_punctuation: false, ..MarkdownConfig::default() };
-        assert!(render("\"q\"", &config, &plain_code_block, &no_links).unwrap().html.contains("<p>\"q\"</p>"));
+        assert!(render("\"q\"", &config, &plain_code_block, &Links::NONE).unwrap().html.contains("<p>\"q\"</p>"));
     }
 
     #[test]
     fn code_blocks_go_through_the_hook_and_words_are_counted() {
         let hook = |lang: &str, code: &str| format!("[{lang}:{code}]");
-        let r = render("one two three\n\n```elixir\nIO.puts(1)\n```\n", &MarkdownConfig::default(), &hook, &no_links)
-            .unwrap();
+        let r =
+            render("one two three\n\n```elixir\nIO.puts(1)\n```\n", &MarkdownConfig::default(), &hook, &Links::NONE)
+                .unwrap();
         assert!(r.html.contains("[elixir:IO.puts(1)\n]"));
         assert_eq!(r.word_count, 3);
         assert_eq!(r.reading_time, 1);
@@ -349,7 +392,8 @@ mod tests {
 
     #[test]
     fn internal_links_resolve_with_their_anchor_everywhere_and_broken_ones_are_all_reported() {
-        let links = |path: &str| (path == "posts/a b.md").then(|| "/blog/posts/a-b/".to_owned());
+        let internal = |path: &str| (path == "posts/a b.md").then(|| "/blog/posts/a-b/".to_owned());
+        let links = Links { internal: &internal, base: None };
         let config = MarkdownConfig::default();
         let r = render(
             "## See [a](@/posts/a%20b.md#setup)\n\n![i](<@/posts/a b.md>)\n",
@@ -365,5 +409,26 @@ mod tests {
         let found: Vec<(&str, usize)> = broken.iter().map(|b| (b.target.as_str(), b.offset)).collect();
         let at = |s: &str| text.find(s).unwrap();
         assert_eq!(found, vec![("@/posts/nope.md", at("[one]")), ("@/nope.md#x", at("[two]"))]);
+    }
+
+    #[test]
+    fn links_carry_the_path_prefix_and_relative_ones_resolve_against_the_document() {
+        let links = Links { internal: &|_| None, base: Some(("/blog", "/blog/posts/trip/")) };
+        let text = "[a](/img/a.png) [b](photo.png) [c](../other/#x) [d](https://e.com/x) [e](#top) \
+                    [f](/blog/already/) [g](mailto:me@e.com) [h](//cdn.e.com/x.js) ![i](maps/m.png?v=1)";
+        let html = render(text, &MarkdownConfig::default(), &plain_code_block, &links).unwrap().html;
+        for expected in [
+            "href=\"/blog/img/a.png\"",
+            "href=\"/blog/posts/trip/photo.png\"",
+            "href=\"/blog/posts/other/#x\"",
+            "href=\"https://e.com/x\"",
+            "href=\"#top\"",
+            "href=\"/blog/already/\"",
+            "href=\"mailto:me@e.com\"",
+            "href=\"//cdn.e.com/x.js\"",
+            "src=\"/blog/posts/trip/maps/m.png?v=1\"",
+        ] {
+            assert!(html.contains(expected), "{expected} in {html}");
+        }
     }
 }

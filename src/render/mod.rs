@@ -159,7 +159,10 @@ struct FeedLinks {
 /// that changed.
 pub fn render_document(site: &Site<'_>, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
     let config = &site.config.markdown;
-    let links = |path: &str| site.url_of_content(path).map(|url| site.base.href(url));
+    let internal = |path: &str| site.url_of_content(path).map(|url| site.base.href(url));
+    let own_href = site.url_of_content(&source.content_path).map(|url| site.base.href(url));
+    let links =
+        markdown::Links { internal: &internal, base: own_href.as_deref().map(|href| (site.base.prefix(), href)) };
     let highlighter = config.highlight.then(highlight::Highlighter::shared);
     let code_block = |language: &str, code: &str| match highlighter {
         Some(highlighter) => highlighter.highlight(language, code),

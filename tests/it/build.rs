@@ -61,7 +61,7 @@ fn static_files_are_copied_and_the_sites_win_over_the_themes() {
 #[test]
 fn a_site_under_a_path_prefixes_every_link() {
     let site = TestSite::with_config("title = \"T\"\nbase_url = \"https://user.github.io/blog/\"\npaginate = 1\n");
-    site.post("one", "One", "2018-02-13", "tags: [a]\naliases: [/old/one/]", "text");
+    site.post("one", "One", "2018-02-13", "tags: [a]\naliases: [/old/one/]", "See [the picture](/img/a.png).");
     site.post("two", "Two", "2018-02-14", "tags: [a]", "text");
     let build = site.build();
     let index = build.page("/");
@@ -74,6 +74,7 @@ fn a_site_under_a_path_prefixes_every_link() {
     assert!(links.contains(&"/blog/posts/two/".to_owned()));
     assert!(links.contains(&"/blog/page/2/".to_owned()));
     assert!(links.contains(&"/blog/style.css".to_owned()));
+    assert!(links.contains(&"/blog/img/a.png".to_owned()), "root-relative links in posts get the prefix");
     let post = build.page("/posts/one/");
     assert_eq!(post.hrefs("link[rel=canonical]"), vec!["https://user.github.io/blog/posts/one/"]);
     assert!(build.text("/old/one/").contains("https://user.github.io/blog/posts/one/"), "aliases carry the prefix");

@@ -156,7 +156,7 @@ fn check_knows_the_base_path_prefix() {
         "A",
         "2018-02-13",
         "",
-        "[with prefix](/blog/posts/b/) [without](/posts/b/) [absolute](https://user.github.io/blog/nope/)",
+        "[with prefix](/blog/posts/b/) [given the prefix](/posts/b/) <a href=\"/posts/b/\">raw HTML</a> [absolute](https://user.github.io/blog/nope/)",
     );
     site.post("b", "B", "2018-02-14", "", "Hi.");
     let (code, _, stderr) = check(&site);
@@ -164,6 +164,7 @@ fn check_knows_the_base_path_prefix() {
     assert!(stderr.contains("broken link \"/posts/b/\" (outside the site's base path /blog/)"), "{stderr}");
     assert!(stderr.contains("broken link \"https://user.github.io/blog/nope/\" (no such page)"), "{stderr}");
     assert!(!stderr.contains("\"/blog/posts/b/\""), "{stderr}");
+    assert!(stderr.contains("2 links broken"), "a Markdown link to /posts/b/ is given the prefix:\n{stderr}");
 }
 
 #[test]

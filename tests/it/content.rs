@@ -91,7 +91,9 @@ fn bundles_copy_their_files_beside_the_page() {
     site.file("content/posts/trip/lake.png", b"\x89PNG fake");
     site.file("content/posts/trip/maps/route.gpx", "<gpx/>");
     let build = site.build();
-    assert_eq!(build.page("/posts/trip/").select("img[src=\"lake.png\"]").len(), 1);
+    // Resolved against the post, so the image also shows in the summary on the home page.
+    assert_eq!(build.page("/posts/trip/").select("img[src=\"/posts/trip/lake.png\"]").len(), 1);
+    assert_eq!(build.page("/").select(".summary img[src=\"/posts/trip/lake.png\"]").len(), 1);
     assert!(build.exists("/posts/trip/lake.png"));
     assert!(build.exists("/posts/trip/maps/route.gpx"));
 }

@@ -46,8 +46,7 @@ proptest! {
 
     #[test]
     fn markdown_with_shortcode_lookalikes_never_panics(text in "([\\PC\n]|\\{\\{|\\}\\}|\\{%|<!-- more -->|```|`|#|\\[|\\]|\\(|\\)){0,200}") {
-        let no_links = |_: &str| None;
-        if let Ok(rendered) = markdown::render(&text, &MarkdownConfig::default(), &markdown::plain_code_block, &no_links) {
+        if let Ok(rendered) = markdown::render(&text, &MarkdownConfig::default(), &markdown::plain_code_block, &markdown::Links::NONE) {
             prop_assert!(rendered.reading_time >= 1);
         }
     }
