@@ -3,7 +3,10 @@
 //! Each post's template value is built once and shared (Tera 2 values are reference-counted),
 //! so a list page holds handles to the same posts, never copies of the site.
 
+pub mod embed;
 pub mod markdown;
+pub mod shortcodes;
+pub mod talk;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -13,11 +16,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use crate::diagnostic::Diagnostic;
-use crate::load::{Data, Source, TalkField};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::load::{Data, Source};
 use crate::model::paginate::{Pager, paginate};
 use crate::model::{PartEntry, Post, PostId, Site, Status, UrlPath};
 use markdown::{Heading, Rendered};
+use shortcodes::{Form, Shortcodes};
+use talk::Talk;
 pub use templates::{Templates, ThemeSource};
 
 /// One file of the finished site, relative to the output folder (`posts/x/index.html`).
@@ -88,7 +93,9 @@ struct PostData<'a> {
     older: Option<Link<'a>>,
     draft: bool,
     scheduled: bool,
-    talk: Option<&'a TalkField>,
+    talk: Option<&'a Talk>,
+    /// Whether the page needs the theme's `embed.js`.
+    has_embeds: bool,
     extra: &'a BTreeMap<String, Data>,
     source: &'a str,
 }
@@ -101,6 +108,7 @@ struct PageData<'a> {
     summary: &'a str,
     content: &'a str,
     toc: &'a [Heading],
+    has_embeds: bool,
     extra: &'a BTreeMap<String, Data>,
 }
 
@@ -136,10 +144,41 @@ struct SiteData<'a> {
     extra: &'a toml::Table,
 }
 
-/// Renders one document's Markdown. Shared by posts and pages, and by `serve` for the one file
-/// that changed.
-pub fn render_document(site: &Site<'_>, source: &Source) -> Result<Rendered, Diagnostic> {
-    let mut rendered = markdown::render(&source.body, &site.config.markdown, &markdown::plain_code_block);
+/// Renders one document's Markdown, its shortcodes and bare video URLs included. Shared by
+/// posts and pages, and by `serve` for the one file that changed.
+///
+/// Embeds come out in two forms from this one pass: `html` holds privacy placeholders, and
+/// `feed_html()` plain links, for feeds. The summary always uses the links: it is a teaser
+/// on list pages and in feeds, where a player has no place.
+pub fn render_document(site: &Site<'_>, templates: &Templates, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
+    let locate = |offset: usize| {
+        let (line, column) = crate::diagnostic::line_column(&source.body, offset);
+        Location::at(&source.path, source.body_line + line - 1, column)
+    };
+    let options = markdown::parser_options(&site.config.markdown);
+    let calls = Shortcodes { templates, prefix: site.base.prefix() };
+    let expanded = shortcodes::expand(&source.body, options, &calls).map_err(|errors| {
+        errors.into_iter().map(|(offset, message)| Diagnostic::new(locate(offset), message)).collect::<Vec<_>>()
+    })?;
+    let mut rendered = markdown::render(&expanded.markdown, &site.config.markdown, &markdown::plain_code_block);
+    if !expanded.is_empty() {
+        let (html, lost) = expanded.substitute_checked(&rendered.html, Form::Page);
+        if !lost.is_empty() {
+            return Err(lost
+                .into_iter()
+                .map(|offset| {
+                    Diagnostic::new(
+                        locate(offset),
+                        "this shortcode cannot go here (inside a link or an HTML attribute); put it in its own paragraph",
+                    )
+                })
+                .collect());
+        }
+        rendered.feed_html = Some(expanded.substitute(&rendered.html, Form::Feed));
+        rendered.summary = expanded.substitute(&rendered.summary, Form::Feed);
+        rendered.html = html;
+        rendered.has_embeds = expanded.has_embeds();
+    }
     if let Some(summary) = &source.front.summary {
         rendered.summary = format!("<p>{}</p>", markdown::escape(summary));
     }
@@ -157,18 +196,31 @@ pub fn render_site(
     templates.set_global("site", site_value(site));
     let templates = &*templates;
 
-    // Markdown, once per post and page.
-    let post_html: Vec<Result<Rendered, Diagnostic>> =
-        site.posts.par_iter().map(|p| render_document(site, p.source)).collect();
-    let page_html: Vec<Result<Rendered, Diagnostic>> =
-        site.pages.par_iter().map(|p| render_document(site, p.source)).collect();
-    let mut errors: Vec<Diagnostic> =
-        post_html.iter().chain(&page_html).filter_map(|r| r.as_ref().err().cloned()).collect();
+    // Markdown, once per post and page; a post's talk card beside it.
+    let calls = Shortcodes { templates, prefix: base.prefix() };
+    let post_html: Vec<Result<_, Vec<Diagnostic>>> = site
+        .posts
+        .par_iter()
+        .map(|p| match (render_document(site, templates, p.source), talk::talk(site, &calls, p)) {
+            (Ok(html), Ok(talk)) => Ok((html, talk)),
+            (html, talk) => Err(html.err().into_iter().chain(talk.err()).flatten().collect()),
+        })
+        .collect();
+    let page_html: Vec<Result<Rendered, Vec<Diagnostic>>> =
+        site.pages.par_iter().map(|p| render_document(site, templates, p.source)).collect();
+    let mut errors: Vec<Diagnostic> = post_html
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .chain(page_html.iter().filter_map(|r| r.as_ref().err()))
+        .flatten()
+        .cloned()
+        .collect();
     if !errors.is_empty() {
         errors.sort();
         return Err(errors);
     }
-    let post_html: Vec<Rendered> = post_html.into_iter().map(Result::unwrap_or_default).collect();
+    let (post_html, post_talks): (Vec<Rendered>, Vec<Option<Talk>>) =
+        post_html.into_iter().map(Result::unwrap_or_default).unzip();
     let page_html: Vec<Rendered> = page_html.into_iter().map(Result::unwrap_or_default).collect();
 
     // Each post's template value, once.
@@ -176,7 +228,8 @@ pub fn render_site(
         .posts
         .par_iter()
         .zip(&post_html)
-        .map(|(post, html)| Value::from_serializable(&post_data(site, post, html)))
+        .zip(&post_talks)
+        .map(|((post, html), talk)| Value::from_serializable(&post_data(site, post, html, talk.as_ref())))
         .collect();
 
     let mut jobs: Vec<Job> = Vec::new();
@@ -191,6 +244,7 @@ pub fn render_site(
             summary: &html.summary,
             content: &html.html,
             toc: &html.toc,
+            has_embeds: html.has_embeds,
             extra: &page.source.front.extra,
         };
         jobs.push(Job::page("page.html", &page.url, [("page", Value::from_serializable(&data))]));
@@ -213,7 +267,13 @@ pub fn render_site(
     for (series, value) in site.series.iter().zip(&series_values) {
         jobs.push(Job::page("series.html", &series.url, [("series", value.clone())]));
     }
-    let talks: Vec<Value> = site.talks().map(|(id, _)| post_values[id.0].clone()).collect();
+    // Newest talk first: by when it was given, else by when its recap was posted.
+    let mut talks: Vec<(jiff::Timestamp, PostId)> = site
+        .talks()
+        .map(|(id, post)| (post_talks[id.0].as_ref().and_then(|t| t.starts).unwrap_or(post.date.timestamp()), id))
+        .collect();
+    talks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let talks: Vec<Value> = talks.into_iter().map(|(_, id)| post_values[id.0].clone()).collect();
     jobs.push(Job::page("talks.html", &UrlPath::new("/talks/"), [("talks", Value::from_serializable(&talks))]));
     jobs.push(Job::page("404.html", &UrlPath::new("/404.html"), []));
 
@@ -333,7 +393,7 @@ fn tag_link<'a>(site: &Site<'_>, tag: &'a crate::model::Tag) -> TagLink<'a> {
     TagLink { name: &tag.name, slug: tag.slug.as_str(), url: site.base.href(&tag.url), count: tag.posts.len() }
 }
 
-fn post_data<'a>(site: &'a Site<'_>, post: &'a Post<'_>, html: &'a Rendered) -> PostData<'a> {
+fn post_data<'a>(site: &'a Site<'_>, post: &'a Post<'_>, html: &'a Rendered, talk: Option<&'a Talk>) -> PostData<'a> {
     let base = &site.base;
     let front = &post.source.front;
     let series = post.series.map(|sp| {
@@ -372,7 +432,8 @@ fn post_data<'a>(site: &'a Site<'_>, post: &'a Post<'_>, html: &'a Rendered) -> 
         older: post.older.map(|id| link(site, id)),
         draft: post.status == Status::Draft,
         scheduled: post.status == Status::Scheduled,
-        talk: front.talk.as_ref(),
+        talk,
+        has_embeds: html.has_embeds || talk.is_some_and(|t| t.has_embeds),
         extra: &front.extra,
         source: &post.source.content_path,
     }
