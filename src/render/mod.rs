@@ -528,7 +528,16 @@ fn static_files(theme: &ThemeSource, root: &Path, files: &mut Vec<OutputFile>) -
                 }
             }
         }
-        ThemeSource::Folder(folder) => copy_tree(&folder.join("static"), &mut chosen)?,
+        ThemeSource::Folder(folder) => {
+            // The built-in templates' embeds need this script; a theme that does not ship its
+            // own still gets it, as it gets any built-in template it does not override.
+            for (path, bytes) in templates::default_theme::FILES {
+                if *path == "static/embed.js" {
+                    chosen.insert("embed.js".to_owned(), Body::Static(bytes));
+                }
+            }
+            copy_tree(&folder.join("static"), &mut chosen)?
+        }
     }
     copy_tree(&root.join("static"), &mut chosen)?;
     files.extend(chosen.into_iter().map(|(path, body)| OutputFile { path, body }));

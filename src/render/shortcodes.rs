@@ -468,6 +468,13 @@ pub fn expand<'a>(
     Ok(Expanded { markdown: Cow::Owned(text), outputs, offsets })
 }
 
+/// Whether HTML that continues `out` with `before` is inside a tag (an attribute), where a
+/// call's HTML would break the markup rather than show.
+fn inside_tag(out: &str, before: &str) -> bool {
+    let last = |text: &str| text.rfind(['<', '>']).map(|i| text.as_bytes()[i]);
+    last(before).or_else(|| last(out)) == Some(b'<')
+}
+
 /// Whether only blanks share the lines a call spans.
 fn alone_on_its_line(markdown: &str, range: &Range<usize>) -> bool {
     let line_start = markdown[..range.start].rfind('\n').map_or(0, |i| i + 1);
@@ -490,8 +497,8 @@ impl Expanded<'_> {
         self.substitute_counting(html, form).0
     }
 
-    /// As [`Expanded::substitute`], and the offsets of calls whose token Markdown swallowed
-    /// (a call inside a link's address, say), which would otherwise vanish without a word.
+    /// As [`Expanded::substitute`], and the offsets of calls whose token Markdown swallowed or
+    /// left inside an HTML tag's attribute, which would otherwise vanish or break the page.
     pub fn substitute_checked(&self, html: &str, form: Form) -> (String, Vec<usize>) {
         let (out, used) = self.substitute_counting(html, form);
         let lost = self.offsets.iter().zip(&used).filter(|(_, used)| !**used).map(|(offset, _)| *offset).collect();
@@ -514,7 +521,7 @@ impl Expanded<'_> {
             let digits = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
             let index = after[..digits].parse::<usize>().ok().filter(|i| *i < self.outputs.len());
             match index {
-                Some(index) if after[digits..].starts_with(close) => {
+                Some(index) if after[digits..].starts_with(close) && !inside_tag(&out, &rest[..start]) => {
                     out.push_str(&rest[..start]);
                     let output = &self.outputs[index];
                     out.push_str(if form == Form::Page { &output.page } else { &output.feed });
@@ -613,6 +620,54 @@ mod tests {
         assert_eq!(f.len(), 2);
         assert!(matches!(&f[0], Found::BareUrl(e) if e.id == "dQw4w9WgXcQ" && e.start == Some(30)));
         assert!(matches!(&f[1], Found::BareUrl(e) if e.provider == Provider::Vimeo));
+    }
+
+    #[test]
+    fn one_expansion_gives_the_page_a_placeholder_and_the_feed_a_link() {
+        let templates = Templates::load(
+            std::path::Path::new("/nonexistent-site"),
+            &super::super::ThemeSource::BuiltIn,
+            jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
+        let calls = Shortcodes { templates: &templates, prefix: "" };
+        let markdown = "Intro.\n\n{{ youtube(id=\"dQw4w9WgXcQ\", title=\"Talk\") }}\n\nhttps://vimeo.com/76979871\n";
+        let expanded = expand(markdown, Options::empty(), &calls).unwrap();
+        assert!(expanded.has_embeds());
+        let config = crate::config::MarkdownConfig::default();
+        let html =
+            super::super::markdown::render(&expanded.markdown, &config, &super::super::markdown::plain_code_block).html;
+        let (page, lost) = expanded.substitute_checked(&html, Form::Page);
+        assert!(lost.is_empty());
+        assert_eq!(page.matches("<a class=\"embed embed-").count(), 2, "{page}");
+        let feed = expanded.substitute(&html, Form::Feed);
+        assert!(
+            !feed.contains("data-embed") && !feed.contains("<iframe") && !feed.contains("blog:shortcode"),
+            "{feed}"
+        );
+        assert!(feed.contains(
+            "<a class=\"embed-link\" href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\">Talk</a> (YouTube)"
+        ));
+        assert!(
+            feed.contains("<a class=\"embed-link\" href=\"https://vimeo.com/76979871\">Video on Vimeo</a> (Vimeo)")
+        );
+    }
+
+    #[test]
+    fn a_call_inside_an_attribute_is_reported() {
+        let templates = Templates::load(
+            std::path::Path::new("/nonexistent-site"),
+            &super::super::ThemeSource::BuiltIn,
+            jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
+        let calls = Shortcodes { templates: &templates, prefix: "" };
+        let markdown = "<div title=\"{{ youtube(id=\"dQw4w9WgXcQ\") }}\">hi</div>\n\nFine {{ youtube(id=\"aqz-KE-bpKQ\") }} <b>here</b>.\n";
+        let expanded = expand(markdown, Options::empty(), &calls).unwrap();
+        let config = crate::config::MarkdownConfig::default();
+        let html =
+            super::super::markdown::render(&expanded.markdown, &config, &super::super::markdown::plain_code_block).html;
+        assert_eq!(expanded.substitute_checked(&html, Form::Page).1, vec![12], "{html}");
     }
 
     #[test]
