@@ -62,7 +62,7 @@ pub type Problem = (usize, String);
 pub fn scan(markdown: &str, options: Options) -> (Vec<(Range<usize>, Found)>, Vec<Problem>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
-    if !markdown.contains("{{") && !markdown.contains("youtu") && !markdown.contains("vimeo") {
+    if !markdown.contains("{{") && !may_hold_a_bare_url(markdown) {
         return (found, errors); // the common case: nothing to parse twice
     }
     let mut skip: Vec<Range<usize>> = Vec::new();
@@ -104,6 +104,16 @@ pub fn scan(markdown: &str, options: Options) -> (Vec<(Range<usize>, Found)>, Ve
     }
     found.sort_by_key(|(range, _)| range.start);
     (found, errors)
+}
+
+/// Whether some line could be a video URL alone, cheaply: a post that merely links a video in
+/// a sentence should not pay for a second Markdown parse.
+fn may_hold_a_bare_url(markdown: &str) -> bool {
+    (markdown.contains("youtu") || markdown.contains("vimeo"))
+        && markdown.lines().any(|line| {
+            let line = line.trim().trim_start_matches(['>', ' ', '<']);
+            line.starts_with("http") && !line.contains(' ') && (line.contains("youtu") || line.contains("vimeo"))
+        })
 }
 
 /// A paragraph that is one YouTube or Vimeo URL and nothing else. A URL of another shape, even
@@ -404,8 +414,10 @@ impl Shortcodes<'_> {
 /// comment, which Markdown passes through as a block of its own (so a template's `<div>` is
 /// not wrapped in a `<p>`); any other call becomes an empty inline element, since a comment at
 /// the start of a line would turn the rest of that line into raw HTML.
-const BLOCK_TOKEN: (&str, &str) = ("<!--blog:shortcode:", "-->");
-const INLINE_TOKEN: (&str, &str) = ("<span data-blog-shortcode=\"", "\"></span>");
+/// Both share one mark, so substitution searches the HTML once.
+const BLOCK_TOKEN: (&str, &str) = ("<!--", "-->");
+const INLINE_TOKEN: (&str, &str) = ("<span data-blog=\"", "\"></span>");
+const TOKEN_MARK: &str = "blog:shortcode:";
 
 /// A document's Markdown with its calls replaced by tokens, and what each token stands for.
 #[derive(Debug)]
@@ -452,7 +464,7 @@ pub fn expand<'a>(
                 let (open, close) =
                     if !literal && alone_on_its_line(markdown, &range) { BLOCK_TOKEN } else { INLINE_TOKEN };
                 text.push_str(&markdown[copied..range.start]);
-                text.push_str(&format!("{open}{}{close}", outputs.len()));
+                text.push_str(&format!("{open}{TOKEN_MARK}{}{close}", outputs.len()));
                 copied = range.end;
                 outputs.push(output);
                 offsets.push(range.start);
@@ -512,24 +524,24 @@ impl Expanded<'_> {
         }
         let mut out = String::with_capacity(html.len() + self.outputs.iter().map(|o| o.page.len()).sum::<usize>());
         let mut rest = html;
-        while let Some((start, (open, close))) = [BLOCK_TOKEN, INLINE_TOKEN]
-            .into_iter()
-            .filter_map(|token| rest.find(token.0).map(|at| (at, token)))
-            .min_by_key(|(at, _)| *at)
-        {
-            let after = &rest[start + open.len()..];
+        while let Some(mark) = rest.find(TOKEN_MARK) {
+            let before = &rest[..mark];
+            let after = &rest[mark + TOKEN_MARK.len()..];
             let digits = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
             let index = after[..digits].parse::<usize>().ok().filter(|i| *i < self.outputs.len());
-            match index {
-                Some(index) if after[digits..].starts_with(close) && !inside_tag(&out, &rest[..start]) => {
-                    out.push_str(&rest[..start]);
+            let token = [BLOCK_TOKEN, INLINE_TOKEN]
+                .into_iter()
+                .find(|(open, close)| before.ends_with(open) && after[digits..].starts_with(close));
+            match (index, token) {
+                (Some(index), Some((open, close))) if !inside_tag(&out, &before[..before.len() - open.len()]) => {
+                    out.push_str(&before[..before.len() - open.len()]);
                     let output = &self.outputs[index];
                     out.push_str(if form == Form::Page { &output.page } else { &output.feed });
                     used[index] = true;
                     rest = &after[digits + close.len()..];
                 }
                 _ => {
-                    out.push_str(&rest[..start + open.len()]);
+                    out.push_str(&rest[..mark + TOKEN_MARK.len()]);
                     rest = after;
                 }
             }
