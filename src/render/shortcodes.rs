@@ -69,6 +69,12 @@ pub fn scan(markdown: &str, options: Options) -> (Vec<(Range<usize>, Found)>, Ve
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => skip.push(range),
+            // A call commented out with `<!-- … -->` stays inert, as the writer meant.
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_)
+                if markdown[range.clone()].trim_start().starts_with("<!--") =>
+            {
+                skip.push(range)
+            }
             Event::Start(Tag::Paragraph) => {
                 if let Some((range, embed)) = bare_url(markdown, range) {
                     skip.push(range.clone());
@@ -606,6 +612,14 @@ mod tests {
         let markdown = "`{{ youtube(id=\"x\") }}`\n\n```\n{{ youtube(id=\"x\") }}\n```\n\n    {{ vimeo(id=\"1\") }}\n\n\
 ``` {{ a() }} ``` and {{ b() }}\n";
         assert_eq!(found(markdown), vec![call("b", &[])]);
+    }
+
+    #[test]
+    fn calls_in_html_comments_are_left_alone() {
+        assert_eq!(
+            found("<!--\n{{ youtube(id=\"x\") }}\n-->\n\nText <!-- {{ a() }} --> {{ b() }}\n"),
+            vec![call("b", &[])]
+        );
     }
 
     #[test]

@@ -456,9 +456,11 @@ fn user_shortcodes_are_templates_whose_arguments_are_variables() {
 fn a_themes_shortcodes_count_too() {
     let site = TestSite::with_config("title = \"T\"\nbase_url = \"https://example.com/\"\ntheme = \"mine\"\n");
     site.file("themes/mine/templates/shortcodes/badge.html", "<b class=\"badge\">{{ label }}</b>");
-    site.post("p", "P", "2020-01-01", "", "A {{ badge(label=\"new\") }} post.");
+    site.post("p", "P", "2020-01-01", "", "A {{ badge(label=\"new\") }} post.\n\nhttps://youtu.be/dQw4w9WgXcQ");
     let build = site.build();
     assert_eq!(build.page("/posts/p/").text("b.badge"), "new");
+    // A theme without its own embed.js still gets the built-in one its placeholders need.
+    assert!(build.text("/embed.js").contains("data-embed"));
 }
 
 #[test]
