@@ -24,11 +24,14 @@ const ATOM_FILE: &str = "atom.xml";
 /// What a feed's `<updated>` says when it has no entries: fixed, so builds stay reproducible.
 const NO_ENTRIES_UPDATED: &str = "1970-01-01T00:00:00+00:00";
 
-/// The post's HTML as a feed reader should get it. Feed readers run no scripts and often strip
-/// iframes, so this is where embeds (a YouTube player, a talk card's slides) become plain links;
-/// the embeds module plugs in here.
-pub fn feed_html(post_html: &str) -> Cow<'_, str> {
-    Cow::Borrowed(post_html)
+/// A post's content as a feed reader should get it: readers run no scripts and often strip
+/// iframes, so embeds are plain links (`Rendered::feed_html`) and a talk card comes first as
+/// one paragraph of links.
+fn feed_content<'a>(html: &'a Rendered, talk: Option<&str>) -> Cow<'a, str> {
+    match talk {
+        Some(card) => Cow::Owned(format!("{card}\n{}", html.feed_html())),
+        None => Cow::Borrowed(html.feed_html()),
+    }
 }
 
 /// The site's Atom feed, when this build writes one.
@@ -56,7 +59,8 @@ fn atom_on(site: &Site<'_>) -> bool {
 }
 
 /// Every feed of the site. `post_html` is each post's rendered Markdown, by [`PostId`].
-pub fn feed_files(site: &Site<'_>, post_html: &[Rendered]) -> Vec<OutputFile> {
+/// `talks` holds each post's talk card in its feed form, when it has one.
+pub fn feed_files(site: &Site<'_>, post_html: &[Rendered], talks: &[Option<&str>]) -> Vec<OutputFile> {
     let mut files = Vec::new();
     if !site.base.is_set() {
         return files;
@@ -102,14 +106,14 @@ pub fn feed_files(site: &Site<'_>, post_html: &[Rendered]) -> Vec<OutputFile> {
     }
     let entries: Vec<Option<String>> = (0..site.posts.len())
         .into_par_iter()
-        .map(|i| wanted[i].then(|| atom_entry(site, PostId(i), &post_html[i])))
+        .map(|i| wanted[i].then(|| atom_entry(site, PostId(i), &post_html[i], talks[i])))
         .collect();
     for (url, page, title, posts) in &atom_feeds {
         let body = atom_feed(site, url, page, title, posts, &entries);
         files.push(OutputFile { path: url.output_file(), body: Body::Text(body) });
     }
     if let Some(url) = site_rss(site) {
-        let body = rss_feed(site, &url, &newest(&all), post_html);
+        let body = rss_feed(site, &url, &newest(&all), post_html, talks);
         files.push(OutputFile { path: url.output_file(), body: Body::Text(body) });
     }
     files
@@ -134,10 +138,10 @@ fn newest_change<'a>(site: &'a Site<'_>, posts: &[PostId]) -> Option<&'a ZonedDa
 /// The post's content for a feed: embeds as links, every address absolute.
 fn entry_html(site: &Site<'_>, id: PostId, html: &str) -> String {
     let page = site.base.absolute(&site.post(id).url);
-    absolute_links(&feed_html(html), &page, &site.base)
+    absolute_links(html, &page, &site.base)
 }
 
-fn atom_entry(site: &Site<'_>, id: PostId, html: &Rendered) -> String {
+fn atom_entry(site: &Site<'_>, id: PostId, html: &Rendered, talk: Option<&str>) -> String {
     let post = site.post(id);
     let permalink = escape(&site.base.absolute(&post.url));
     let mut out = String::with_capacity(html.html.len() * 5 / 4 + 512);
@@ -162,7 +166,10 @@ fn atom_entry(site: &Site<'_>, id: PostId, html: &Rendered) -> String {
             escape(&entry_html(site, id, &html.summary))
         ));
     }
-    out.push_str(&format!("    <content type=\"html\">{}</content>\n", escape(&entry_html(site, id, &html.html))));
+    out.push_str(&format!(
+        "    <content type=\"html\">{}</content>\n",
+        escape(&entry_html(site, id, &feed_content(html, talk)))
+    ));
     out.push_str("  </entry>\n");
     out
 }
@@ -203,7 +210,13 @@ fn atom_feed(
     out
 }
 
-fn rss_feed(site: &Site<'_>, url: &UrlPath, posts: &[PostId], post_html: &[Rendered]) -> String {
+fn rss_feed(
+    site: &Site<'_>,
+    url: &UrlPath,
+    posts: &[PostId],
+    post_html: &[Rendered],
+    talks: &[Option<&str>],
+) -> String {
     let config = site.config;
     let rfc2822 = |date: &ZonedDateTime| jiff::fmt::rfc2822::to_string(date).unwrap_or_else(|_| rfc3339(date));
     let description = if config.description.is_empty() { &config.title } else { &config.description };
@@ -234,7 +247,7 @@ fn rss_feed(site: &Site<'_>, url: &UrlPath, posts: &[PostId], post_html: &[Rende
             for &tag in &post.tags {
                 item.push_str(&format!("    <category>{}</category>\n", escape(&site.tag(tag).name)));
             }
-            let html = entry_html(site, id, &post_html[id.0].html);
+            let html = entry_html(site, id, &feed_content(&post_html[id.0], talks[id.0]));
             item.push_str(&format!("    <description>{}</description>\n", escape(&html)));
             item.push_str("  </item>\n");
             item

@@ -16,6 +16,18 @@ pub struct Rendered {
     pub word_count: usize,
     /// Minutes, at 200 words a minute, at least 1.
     pub reading_time: usize,
+    /// The HTML for feeds, when it differs from `html`: embeds there are plain links.
+    #[serde(skip)]
+    pub feed_html: Option<String>,
+    /// Whether the page holds an embed placeholder, which needs the theme's `embed.js`.
+    pub has_embeds: bool,
+}
+
+impl Rendered {
+    /// The document as feeds show it: the same HTML, with every embed a plain link.
+    pub fn feed_html(&self) -> &str {
+        self.feed_html.as_deref().unwrap_or(&self.html)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -54,7 +66,7 @@ const WORDS_PER_MINUTE: usize = 200;
 const FIRST_PARAGRAPH_START: &str = "<!--blog:summary-start-->";
 const FIRST_PARAGRAPH_END: &str = "<!--blog:summary-end-->";
 
-fn parser_options(config: &MarkdownConfig) -> Options {
+pub(crate) fn parser_options(config: &MarkdownConfig) -> Options {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -176,7 +188,15 @@ pub fn render(
         Some(end) => html[..end].trim().to_owned(),
         None => first_paragraph,
     };
-    Ok(Rendered { html, summary, toc, word_count, reading_time: word_count.div_ceil(WORDS_PER_MINUTE).max(1) })
+    Ok(Rendered {
+        html,
+        summary,
+        toc,
+        word_count,
+        reading_time: word_count.div_ceil(WORDS_PER_MINUTE).max(1),
+        feed_html: None,
+        has_embeds: false,
+    })
 }
 
 /// Rewrites a link or image to `@/path.md#anchor` into the target's href, keeping the anchor.

@@ -3,10 +3,13 @@
 //! Each post's template value is built once and shared (Tera 2 values are reference-counted),
 //! so a list page holds handles to the same posts, never copies of the site.
 
+pub mod embed;
 pub mod feeds;
 pub mod highlight;
 pub mod markdown;
+pub mod shortcodes;
 pub mod sitemap;
+pub mod talk;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -16,11 +19,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use crate::diagnostic::Diagnostic;
-use crate::load::{Data, Source, TalkField};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::load::{Data, Source};
 use crate::model::paginate::{Pager, paginate};
 use crate::model::{PartEntry, Post, PostId, Site, Status, UrlPath};
 use markdown::{Heading, Rendered};
+use shortcodes::{Form, Shortcodes};
+use talk::Talk;
 pub use templates::{Templates, ThemeSource};
 
 /// One file of the finished site, relative to the output folder (`posts/x/index.html`).
@@ -97,7 +102,9 @@ struct PostData<'a> {
     older: Option<Link<'a>>,
     draft: bool,
     scheduled: bool,
-    talk: Option<&'a TalkField>,
+    talk: Option<&'a Talk>,
+    /// Whether the page needs the theme's `embed.js`.
+    has_embeds: bool,
     extra: &'a BTreeMap<String, Data>,
     source: &'a str,
 }
@@ -110,6 +117,7 @@ struct PageData<'a> {
     summary: &'a str,
     content: &'a str,
     toc: &'a [Heading],
+    has_embeds: bool,
     extra: &'a BTreeMap<String, Data>,
 }
 
@@ -155,10 +163,26 @@ struct FeedLinks {
     rss: Option<String>,
 }
 
-/// Renders one document's Markdown. Shared by posts and pages, and by `serve` for the one file
-/// that changed.
-pub fn render_document(site: &Site<'_>, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
+/// Renders one document's Markdown, its shortcodes and bare video URLs included. Shared by
+/// posts and pages, and by `serve` for the one file that changed.
+///
+/// Embeds come out in two forms from this one pass: `html` holds privacy placeholders, and
+/// `feed_html()` plain links, for feeds. The summary always uses the links: it is a teaser
+/// on list pages and in feeds, where a player has no place.
+pub fn render_document(site: &Site<'_>, templates: &Templates, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
+    let locate_in = |text: &str, offset: usize| {
+        let (line, column) = crate::diagnostic::line_column(text, offset);
+        Location::at(&source.path, source.body_line + line - 1, column)
+    };
     let config = &site.config.markdown;
+    let options = markdown::parser_options(config);
+    let calls = Shortcodes { templates, prefix: site.base.prefix() };
+    let expanded = shortcodes::expand(&source.body, options, &calls).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|(offset, message)| Diagnostic::new(locate_in(&source.body, offset), message))
+            .collect::<Vec<_>>()
+    })?;
     let internal = |path: &str| site.url_of_content(path).map(|url| site.base.href(url));
     let own_href = site.url_of_content(&source.content_path).map(|url| site.base.href(url));
     let links =
@@ -168,8 +192,30 @@ pub fn render_document(site: &Site<'_>, source: &Source) -> Result<Rendered, Vec
         Some(highlighter) => highlighter.highlight(language, code),
         None => markdown::plain_code_block(language, code),
     };
-    let mut rendered = markdown::render(&source.body, config, &code_block, &links)
-        .map_err(|broken| broken.iter().map(|link| broken_link(site, source, link)).collect::<Vec<_>>())?;
+    let mut rendered = markdown::render(&expanded.markdown, config, &code_block, &links).map_err(|broken| {
+        broken
+            .iter()
+            .map(|link| broken_link(site, locate_in(&expanded.markdown, link.offset), link))
+            .collect::<Vec<_>>()
+    })?;
+    if !expanded.is_empty() {
+        let (html, lost) = expanded.substitute_checked(&rendered.html, Form::Page);
+        if !lost.is_empty() {
+            return Err(lost
+                .into_iter()
+                .map(|offset| {
+                    Diagnostic::new(
+                        locate_in(&source.body, offset),
+                        "this shortcode cannot go here (inside a link or an HTML attribute); put it in its own paragraph",
+                    )
+                })
+                .collect());
+        }
+        rendered.feed_html = Some(expanded.substitute(&rendered.html, Form::Feed));
+        rendered.summary = expanded.substitute(&rendered.summary, Form::Feed);
+        rendered.html = html;
+        rendered.has_embeds = expanded.has_embeds();
+    }
     if let Some(summary) = &source.front.summary {
         rendered.summary = format!("<p>{}</p>", markdown::escape(summary));
     }
@@ -177,18 +223,14 @@ pub fn render_document(site: &Site<'_>, source: &Source) -> Result<Rendered, Vec
 }
 
 /// `path:line:col: internal link @/posts/nope.md: no such post or page`, at the line in the file.
-fn broken_link(site: &Site<'_>, source: &Source, link: &markdown::BrokenLink) -> Diagnostic {
-    let (line, column) = crate::diagnostic::line_column(&source.body, link.offset);
+fn broken_link(site: &Site<'_>, location: Location, link: &markdown::BrokenLink) -> Diagnostic {
     let path = link.target.trim_start_matches("@/").split('#').next().unwrap_or("");
     let why = if site.leaves_out(path) {
         "is a draft or scheduled post, left out of this build"
     } else {
         "no such post or page"
     };
-    Diagnostic::new(
-        crate::diagnostic::Location::at(&source.path, source.body_line + line - 1, column),
-        format!("internal link {}: {why}", link.target),
-    )
+    Diagnostic::new(location, format!("internal link {}: {why}", link.target))
 }
 
 /// Renders the whole site into memory.
@@ -202,18 +244,31 @@ pub fn render_site(
     templates.set_global("site", site_value(site));
     let templates = &*templates;
 
-    // Markdown, once per post and page.
-    let post_html: Vec<Result<Rendered, Vec<Diagnostic>>> =
-        site.posts.par_iter().map(|p| render_document(site, p.source)).collect();
+    // Markdown, once per post and page; a post's talk card beside it.
+    let calls = Shortcodes { templates, prefix: base.prefix() };
+    let post_html: Vec<Result<_, Vec<Diagnostic>>> = site
+        .posts
+        .par_iter()
+        .map(|p| match (render_document(site, templates, p.source), talk::talk(site, &calls, p)) {
+            (Ok(html), Ok(talk)) => Ok((html, talk)),
+            (html, talk) => Err(html.err().into_iter().chain(talk.err()).flatten().collect()),
+        })
+        .collect();
     let page_html: Vec<Result<Rendered, Vec<Diagnostic>>> =
-        site.pages.par_iter().map(|p| render_document(site, p.source)).collect();
-    let mut errors: Vec<Diagnostic> =
-        post_html.iter().chain(&page_html).filter_map(|r| r.as_ref().err()).flatten().cloned().collect();
+        site.pages.par_iter().map(|p| render_document(site, templates, p.source)).collect();
+    let mut errors: Vec<Diagnostic> = post_html
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .chain(page_html.iter().filter_map(|r| r.as_ref().err()))
+        .flatten()
+        .cloned()
+        .collect();
     if !errors.is_empty() {
         errors.sort();
         return Err(errors);
     }
-    let post_html: Vec<Rendered> = post_html.into_iter().map(Result::unwrap_or_default).collect();
+    let (post_html, post_talks): (Vec<Rendered>, Vec<Option<Talk>>) =
+        post_html.into_iter().map(Result::unwrap_or_default).unzip();
     let page_html: Vec<Rendered> = page_html.into_iter().map(Result::unwrap_or_default).collect();
 
     // Each post's template value, once.
@@ -221,7 +276,8 @@ pub fn render_site(
         .posts
         .par_iter()
         .zip(&post_html)
-        .map(|(post, html)| Value::from_serializable(&post_data(site, post, html)))
+        .zip(&post_talks)
+        .map(|((post, html), talk)| Value::from_serializable(&post_data(site, post, html, talk.as_ref())))
         .collect();
 
     let mut jobs: Vec<Job> = Vec::new();
@@ -236,6 +292,7 @@ pub fn render_site(
             summary: &html.summary,
             content: &html.html,
             toc: shown_toc(site, html),
+            has_embeds: html.has_embeds,
             extra: &page.source.front.extra,
         };
         jobs.push(Job::page("page.html", &page.url, [("page", Value::from_serializable(&data))]));
@@ -258,7 +315,13 @@ pub fn render_site(
     for (series, value) in site.series.iter().zip(&series_values) {
         jobs.push(Job::page("series.html", &series.url, [("series", value.clone())]));
     }
-    let talks: Vec<Value> = site.talks().map(|(id, _)| post_values[id.0].clone()).collect();
+    // Newest talk first: by when it was given, else by when its recap was posted.
+    let mut talks: Vec<(jiff::Timestamp, PostId)> = site
+        .talks()
+        .map(|(id, post)| (post_talks[id.0].as_ref().and_then(|t| t.starts).unwrap_or(post.date.timestamp()), id))
+        .collect();
+    talks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let talks: Vec<Value> = talks.into_iter().map(|(_, id)| post_values[id.0].clone()).collect();
     jobs.push(Job::page("talks.html", &UrlPath::new("/talks/"), [("talks", Value::from_serializable(&talks))]));
     jobs.push(Job::page("404.html", &UrlPath::new("/404.html"), []));
 
@@ -291,7 +354,8 @@ pub fn render_site(
     }
     let pages = files.len();
 
-    let mut generated = generated_files(site, &post_html, root).map_err(|e| vec![e])?;
+    let talk_feeds: Vec<Option<&str>> = post_talks.iter().map(|t| t.as_ref().map(|t| t.feed_html.as_str())).collect();
+    let mut generated = generated_files(site, &post_html, &talk_feeds, root).map_err(|e| vec![e])?;
     for alias in &site.aliases {
         files.push(OutputFile {
             path: alias.from.output_file(),
@@ -411,7 +475,7 @@ fn tag_link<'a>(site: &Site<'_>, tag: &'a crate::model::Tag) -> TagLink<'a> {
     }
 }
 
-fn post_data<'a>(site: &'a Site<'_>, post: &'a Post<'_>, html: &'a Rendered) -> PostData<'a> {
+fn post_data<'a>(site: &'a Site<'_>, post: &'a Post<'_>, html: &'a Rendered, talk: Option<&'a Talk>) -> PostData<'a> {
     let base = &site.base;
     let front = &post.source.front;
     let series = post.series.map(|sp| {
@@ -451,7 +515,8 @@ fn post_data<'a>(site: &'a Site<'_>, post: &'a Post<'_>, html: &'a Rendered) -> 
         older: post.older.map(|id| link(site, id)),
         draft: post.status == Status::Draft,
         scheduled: post.status == Status::Scheduled,
-        talk: front.talk.as_ref(),
+        talk,
+        has_embeds: html.has_embeds || talk.is_some_and(|t| t.has_embeds),
         extra: &front.extra,
         source: &post.source.content_path,
     }
@@ -532,8 +597,13 @@ fn site_value(site: &Site<'_>) -> Value {
 
 /// The files made from the whole site rather than from one template: feeds, sitemap,
 /// robots.txt, and the code stylesheet.
-fn generated_files(site: &Site<'_>, post_html: &[Rendered], root: &Path) -> Result<Vec<OutputFile>, Diagnostic> {
-    let mut files = feeds::feed_files(site, post_html);
+fn generated_files(
+    site: &Site<'_>,
+    post_html: &[Rendered],
+    talk_feeds: &[Option<&str>],
+    root: &Path,
+) -> Result<Vec<OutputFile>, Diagnostic> {
+    let mut files = feeds::feed_files(site, post_html, talk_feeds);
     if site.base.is_set() {
         files.push(OutputFile {
             path: UrlPath::new(sitemap::SITEMAP).output_file(),
@@ -572,7 +642,16 @@ fn static_files(theme: &ThemeSource, root: &Path, files: &mut Vec<OutputFile>) -
                 }
             }
         }
-        ThemeSource::Folder(folder) => copy_tree(&folder.join("static"), &mut chosen)?,
+        ThemeSource::Folder(folder) => {
+            // The built-in templates' embeds need this script; a theme that does not ship its
+            // own still gets it, as it gets any built-in template it does not override.
+            for (path, bytes) in templates::default_theme::FILES {
+                if *path == "static/embed.js" {
+                    chosen.insert("embed.js".to_owned(), Body::Static(bytes));
+                }
+            }
+            copy_tree(&folder.join("static"), &mut chosen)?
+        }
     }
     copy_tree(&root.join("static"), &mut chosen)?;
     files.extend(chosen.into_iter().map(|(path, body)| OutputFile { path, body }));

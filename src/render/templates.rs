@@ -29,8 +29,10 @@ pub mod default_theme {
         "templates/series_list.html",
         "templates/series.html",
         "templates/talks.html",
+        "templates/partials/talk_card.html",
         "templates/404.html",
         "static/style.css",
+        "static/embed.js",
     ];
 }
 
@@ -93,6 +95,11 @@ impl Templates {
 
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
+    }
+
+    /// Names of the shortcodes the theme and the site define (`shortcodes/NAME.html`).
+    pub fn shortcode_names(&self) -> impl Iterator<Item = &str> {
+        self.origins.keys().filter_map(|name| name.strip_prefix("shortcodes/")?.strip_suffix(".html"))
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {

@@ -493,3 +493,32 @@ fn a_scheduled_post_is_nowhere_until_its_time() {
         assert!(series.select(".part-coming").is_empty());
     }
 }
+
+#[test]
+fn in_feeds_embeds_and_talk_cards_are_plain_links() {
+    let site = TestSite::new();
+    site.post(
+        "talk",
+        "Talk recap",
+        "2018-02-13",
+        "talk:\n  title: The talk\n  event: Meetup\n  video: https://www.youtube.com/watch?v=dQw4w9WgXcQ\n  slides: /slides/deck.pdf",
+        "Intro.\n\n{{ youtube(id=\"aqz-KE-bpKQ\", title=\"Lightning talk\") }}\n\nhttps://vimeo.com/76979871\n",
+    );
+    let build = site.build();
+    assert!(!build.page("/posts/talk/").select("a.embed").is_empty(), "the page itself has placeholders");
+    for url in ["/atom.xml", "/rss.xml"] {
+        let entry = feed(&build, url).entries.remove(0);
+        let html = entry.content.and_then(|c| c.body).or_else(|| entry.summary.map(|s| s.content)).unwrap();
+        let page = crate::harness::Page(scraper::Html::parse_fragment(&html));
+        assert!(page.select("iframe, script").is_empty(), "{url}: {html}");
+        let links = page.hrefs("a");
+        for expected in [
+            "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+            "https://vimeo.com/76979871",
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "https://example.com/slides/deck.pdf",
+        ] {
+            assert!(links.iter().any(|l| l == expected), "{url}: no link to {expected} in {links:?}");
+        }
+    }
+}
