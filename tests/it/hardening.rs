@@ -169,3 +169,59 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+#[test]
+fn liquid_tags_in_bodies_stay_text() {
+    let site = TestSite::new();
+    site.post(
+        "liquid",
+        "Liquid",
+        "2018-01-01",
+        "",
+        "A {%link _posts/x.md%} and {% link x.md %} here.\n\n{% highlight ruby %}\nputs 1\n{% endhighlight %}\n\n{{ site.url }} and {{< gist user 123 >}}\n",
+    );
+    let text = site.build().page("/posts/liquid/").text(".content");
+    for kept in [
+        "{%link _posts/x.md%}",
+        "{% link x.md %}",
+        "{% highlight ruby %}",
+        "{% endhighlight %}",
+        "{{ site.url }}",
+        "{{< gist user 123 >}}",
+    ] {
+        assert!(text.contains(kept), "{kept} in {text}");
+    }
+}
+
+#[test]
+fn two_series_names_with_one_slug_are_an_error_naming_both_files() {
+    let site = TestSite::new();
+    site.post("a", "A", "2018-01-01", "series: Rust & Go", "x");
+    site.post("b", "B", "2018-01-02", "series: Rust Go", "x");
+    let build = site.build_with(&[]);
+    assert_eq!(build.code(), 1);
+    let stderr = build.stderr();
+    assert!(
+        stderr.contains("content/posts/a.md")
+            && stderr.contains("content/posts/b.md")
+            && stderr.contains("/series/rust-go/"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_output_guards_hold_for_absolute_and_trailing_slash_spellings() {
+    let site = TestSite::new();
+    site.post("a", "A", "2018-01-01", "", "x");
+    let root = site.root().canonicalize().unwrap();
+    for bad in [
+        root.display().to_string(),
+        format!("{}/", root.display()),
+        format!("{}/content/", root.display()),
+        format!("{}/..", root.display()),
+    ] {
+        let build = site.build_with(&["-o", &bad, "--force"]);
+        assert_eq!(build.code(), 1, "-o {bad}");
+    }
+    assert!(site.root().join("content/posts/a.md").exists());
+}
