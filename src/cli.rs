@@ -26,6 +26,10 @@ pub enum Command {
     Init(InitArgs),
     /// Write a new post, content/posts/<slug>.md, with its front matter filled in.
     New(NewArgs),
+    /// Preview the site: build it with drafts and scheduled posts, serve it from memory, and
+    /// rebuild and reload open pages on every change. Writes nothing to public/.
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -116,5 +120,34 @@ impl From<BuildArgs> for blog::BuildOptions {
             no_cache: args.no_cache,
             base_url: args.base_url,
         }
+    }
+}
+
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to serve on; when it is taken, the next free one (0: any free port).
+    #[arg(short, long, default_value_t = 4000)]
+    pub port: u16,
+    /// The address to listen on. Anything but a loopback address shows your drafts to the
+    /// network.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Look for changes by polling, where change events do not arrive (network drives,
+    /// some containers).
+    #[arg(long)]
+    pub poll: bool,
+    /// The site's folder (where site.toml is).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[cfg(feature = "serve")]
+impl From<ServeArgs> for blog::serve::Options {
+    fn from(args: ServeArgs) -> Self {
+        blog::serve::Options { root: args.root, port: args.port, bind: args.bind, open: args.open, poll: args.poll }
     }
 }

@@ -17,6 +17,8 @@ pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod render;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -105,13 +107,37 @@ pub struct Built {
 
 /// Loads, models and renders a site; writes nothing.
 pub fn render_site(root: &Path, config: &Config, options: &model::Options) -> Result<Built, Error> {
-    let tz = config.time_zone();
-    let content = load::load(root, &tz)?;
-    let site = model::Site::assemble(config, &content, options)?;
-    let theme = render::ThemeSource::find(root, &config.theme)?;
-    let mut templates = render::Templates::load(root, &theme, tz)?;
-    let rendered = render::render_site(&site, &mut templates, &theme, root)?;
+    let content = load::load(root, &config.time_zone())?;
+    let mut theme = Theme::load(root, config)?;
+    render_loaded(root, config, &content, &mut theme, options)
+}
+
+/// The stages after loading: model and render, from content already in memory. `serve` keeps
+/// its `Content` and `Theme` between rebuilds and calls this after each change.
+pub fn render_loaded(
+    root: &Path,
+    config: &Config,
+    content: &load::Content,
+    theme: &mut Theme,
+    options: &model::Options,
+) -> Result<Built, Error> {
+    let site = model::Site::assemble(config, content, options)?;
+    let rendered = render::render_site(&site, &mut theme.templates, &theme.source, root)?;
     Ok(Built { site: rendered, warnings: site.warnings })
+}
+
+/// The theme a site uses and its templates (the site's `templates/` over the theme's), loaded.
+pub struct Theme {
+    pub source: render::ThemeSource,
+    pub templates: render::Templates,
+}
+
+impl Theme {
+    pub fn load(root: &Path, config: &Config) -> Result<Theme, Error> {
+        let source = render::ThemeSource::find(root, &config.theme)?;
+        let templates = render::Templates::load(root, &source, config.time_zone())?;
+        Ok(Theme { source, templates })
+    }
 }
 
 /// Reads `site.toml` and works out this build's model options: its one "now", and its base URL.

@@ -105,6 +105,11 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
             }
             Err(err) => authoring_failed("new", err),
         },
+        #[cfg(feature = "serve")]
+        cli::Command::Serve(args) => {
+            blog::serve::serve(&args.into())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

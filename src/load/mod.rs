@@ -84,12 +84,97 @@ pub fn load(root: &Path, tz: &TimeZone) -> Result<Content, Vec<Diagnostic>> {
         return Err(errors);
     }
     sources.sort_by(|a, b| a.content_path.cmp(&b.content_path));
-    let assets = found
-        .assets
-        .into_iter()
-        .map(|path| ContentAsset { content_path: relative(&content_dir, &path), path: display_path(root, &path) })
-        .collect();
+    let assets = content_assets(root, &content_dir, found.assets);
     Ok(Content { sources, assets })
+}
+
+impl Content {
+    /// Brings loaded content up to date after `changed` files (paths under the site root, as
+    /// the watcher reports them) were written, created or removed. A changed Markdown file that
+    /// is already loaded is re-read alone; anything else (a new or deleted file, an asset, a
+    /// folder) rescans `content/` and re-reads only the files that are new or changed. What
+    /// comes out is what [`load`] would give, so a rebuild from it cannot be stale.
+    ///
+    /// Files that fail to parse are left out and reported; pass their paths again with the next
+    /// change so they are retried even when the writer fixes something else first.
+    pub fn reload(&mut self, root: &Path, changed: &[PathBuf], tz: &TimeZone) -> Result<(), Vec<Diagnostic>> {
+        let content_dir = root.join(CONTENT_DIR);
+        let changed: Vec<(&PathBuf, String)> = changed
+            .iter()
+            .filter(|path| path.starts_with(&content_dir))
+            .map(|path| (path, relative(&content_dir, path)))
+            .collect();
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let index_of =
+            |sources: &[Source], content_path: &str| sources.iter().position(|s| s.content_path == content_path);
+        let in_place = changed.iter().all(|(path, content_path)| {
+            is_markdown(path) && path.is_file() && index_of(&self.sources, content_path).is_some()
+        });
+        let mut errors = Vec::new();
+        if in_place {
+            let mut broken = Vec::new();
+            for (path, content_path) in &changed {
+                let index = index_of(&self.sources, content_path).expect("checked above");
+                // Its bundle is unchanged (a change there would have been a path of its own).
+                match load_document(root, &content_dir, Document { path: (*path).clone(), assets: Vec::new() }, tz) {
+                    Ok(mut source) => {
+                        source.assets = std::mem::take(&mut self.sources[index].assets);
+                        self.sources[index] = source;
+                    }
+                    Err(error) => {
+                        broken.push(index);
+                        errors.push(error);
+                    }
+                }
+            }
+            broken.sort_unstable();
+            for index in broken.into_iter().rev() {
+                self.sources.remove(index);
+            }
+        } else {
+            let found = discover(&content_dir).map_err(|d| vec![d])?;
+            let mut old: std::collections::HashMap<String, Source> =
+                std::mem::take(&mut self.sources).into_iter().map(|s| (s.content_path.clone(), s)).collect();
+            let changed: std::collections::HashSet<&str> = changed.iter().map(|(_, p)| p.as_str()).collect();
+            let results: Vec<Result<Source, Diagnostic>> = found
+                .documents
+                .into_iter()
+                .map(|doc| {
+                    let content_path = relative(&content_dir, &doc.path);
+                    match old.remove(&content_path) {
+                        // Unchanged: keep the parsed file, but take the bundle's files afresh.
+                        Some(mut source) if !changed.contains(content_path.as_str()) => {
+                            source.assets = bundle_assets(root, &content_dir, &doc);
+                            Ok(Ok(source))
+                        }
+                        _ => Err(doc),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|kept| match kept {
+                    Ok(source) => source,
+                    Err(doc) => load_document(root, &content_dir, doc, tz),
+                })
+                .collect();
+            for result in results {
+                match result {
+                    Ok(source) => self.sources.push(source),
+                    Err(error) => errors.push(error),
+                }
+            }
+            self.sources.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+            self.assets = content_assets(root, &content_dir, found.assets);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            errors.sort();
+            Err(errors)
+        }
+    }
 }
 
 /// A Markdown file found by the walk, with its bundle assets.
@@ -182,13 +267,23 @@ pub fn load_document(root: &Path, content_dir: &Path, doc: Document, tz: &TimeZo
         .map_err(|err| Diagnostic::new(Location::file(&shown), format!("cannot read: {err}")))?;
     let text = decode(&shown, bytes)?;
     let content_path = relative(content_dir, &doc.path);
+    let assets = bundle_assets(root, content_dir, &doc);
+    parse_source(&shown, &content_path, &text, assets, tz)
+}
+
+fn bundle_assets(root: &Path, content_dir: &Path, doc: &Document) -> Vec<BundleAsset> {
     let bundle_dir = doc.path.parent().unwrap_or(content_dir);
-    let assets = doc
-        .assets
+    doc.assets
         .iter()
         .map(|path| BundleAsset { name: relative(bundle_dir, path), path: display_path(root, path) })
-        .collect();
-    parse_source(&shown, &content_path, &text, assets, tz)
+        .collect()
+}
+
+fn content_assets(root: &Path, content_dir: &Path, assets: Vec<PathBuf>) -> Vec<ContentAsset> {
+    assets
+        .into_iter()
+        .map(|path| ContentAsset { content_path: relative(content_dir, &path), path: display_path(root, &path) })
+        .collect()
 }
 
 /// UTF-8 with an optional BOM; UTF-16 and other encodings are refused with a hint, never read
