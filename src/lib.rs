@@ -109,20 +109,21 @@ pub struct Built {
 pub fn render_site(root: &Path, config: &Config, options: &model::Options) -> Result<Built, Error> {
     let content = load::load(root, &config.time_zone())?;
     let mut theme = Theme::load(root, config)?;
-    render_loaded(root, config, &content, &mut theme, options)
+    render_loaded(root, config, &content, &mut theme, options, None)
 }
 
 /// The stages after loading: model and render, from content already in memory. `serve` keeps
-/// its `Content` and `Theme` between rebuilds and calls this after each change.
+/// its `Content`, `Theme` and Markdown cache between rebuilds and calls this after each change.
 pub fn render_loaded(
     root: &Path,
     config: &Config,
     content: &load::Content,
     theme: &mut Theme,
     options: &model::Options,
+    markdown: Option<&render::MarkdownCache>,
 ) -> Result<Built, Error> {
     let site = model::Site::assemble(config, content, options)?;
-    let rendered = render::render_site(&site, &mut theme.templates, &theme.source, root)?;
+    let rendered = render::render_site_cached(&site, &mut theme.templates, &theme.source, root, markdown)?;
     Ok(Built { site: rendered, warnings: site.warnings })
 }
 

@@ -3,6 +3,7 @@
 //! Each post's template value is built once and shared (Tera 2 values are reference-counted),
 //! so a list page holds handles to the same posts, never copies of the site.
 
+pub mod cache;
 pub mod embed;
 pub mod feeds;
 pub mod highlight;
@@ -23,6 +24,7 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::load::{Data, Source};
 use crate::model::paginate::{Pager, paginate};
 use crate::model::{PartEntry, Post, PostId, Site, Status, UrlPath};
+pub use cache::MarkdownCache;
 use markdown::{Heading, Rendered};
 use shortcodes::{Form, Shortcodes};
 use talk::Talk;
@@ -170,6 +172,24 @@ struct FeedLinks {
 /// `feed_html()` plain links, for feeds. The summary always uses the links: it is a teaser
 /// on list pages and in feeds, where a player has no place.
 pub fn render_document(site: &Site<'_>, templates: &Templates, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
+    render_document_with(site, templates, source, &|path| internal_link(site, path))
+}
+
+/// Where an `@/posts/x.md` link (or a document's own path) points in this build.
+fn internal_link(site: &Site<'_>, content_path: &str) -> Option<String> {
+    site.url_of_content(content_path).map(|url| site.base.href(url))
+}
+
+/// [`render_document`] with every URL of a document looked up through `internal`, so
+/// [`MarkdownCache`] can see which ones a document used. What a document renders to depends on
+/// its body and summary, the `[markdown]` config, the templates (shortcodes), the site's path
+/// prefix and these URLs, and on nothing else: the cache relies on it.
+fn render_document_with(
+    site: &Site<'_>,
+    templates: &Templates,
+    source: &Source,
+    internal: &dyn Fn(&str) -> Option<String>,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let locate_in = |text: &str, offset: usize| {
         let (line, column) = crate::diagnostic::line_column(text, offset);
         Location::at(&source.path, source.body_line + line - 1, column)
@@ -183,10 +203,8 @@ pub fn render_document(site: &Site<'_>, templates: &Templates, source: &Source) 
             .map(|(offset, message)| Diagnostic::new(locate_in(&source.body, offset), message))
             .collect::<Vec<_>>()
     })?;
-    let internal = |path: &str| site.url_of_content(path).map(|url| site.base.href(url));
-    let own_href = site.url_of_content(&source.content_path).map(|url| site.base.href(url));
-    let links =
-        markdown::Links { internal: &internal, base: own_href.as_deref().map(|href| (site.base.prefix(), href)) };
+    let own_href = internal(&source.content_path);
+    let links = markdown::Links { internal, base: own_href.as_deref().map(|href| (site.base.prefix(), href)) };
     let highlighter = config.highlight.then(highlight::Highlighter::shared);
     let code_block = |language: &str, code: &str| match highlighter {
         Some(highlighter) => highlighter.highlight(language, code),
@@ -240,6 +258,22 @@ pub fn render_site(
     theme: &ThemeSource,
     root: &Path,
 ) -> Result<RenderedSite, Vec<Diagnostic>> {
+    render_site_cached(site, templates, theme, root, None)
+}
+
+/// [`render_site`], taking each document's Markdown from `cache` when it is still what the
+/// document renders to (`serve` keeps one between rebuilds).
+pub fn render_site_cached(
+    site: &Site<'_>,
+    templates: &mut Templates,
+    theme: &ThemeSource,
+    root: &Path,
+    cache: Option<&MarkdownCache>,
+) -> Result<RenderedSite, Vec<Diagnostic>> {
+    let render_document = |site: &Site<'_>, templates: &Templates, source: &Source| match cache {
+        Some(cache) => cache.render(site, templates, source),
+        None => render_document(site, templates, source),
+    };
     let base = &site.base;
     templates.set_global("site", site_value(site));
     let templates = &*templates;

@@ -26,7 +26,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::load::{CONTENT_DIR, Content};
 use crate::model::{self, BaseUrl};
-use crate::render::Body;
+use crate::render::{Body, MarkdownCache};
 use crate::{Built, Theme};
 
 /// `blog serve`'s settings.
@@ -272,6 +272,8 @@ struct Session {
     /// that failed to parse are retried every time, so an error stays on screen until that
     /// file is fixed, whatever else the writer edits meanwhile.
     broken: BTreeSet<PathBuf>,
+    /// Each document's rendered Markdown, used again while the document is unchanged.
+    markdown: MarkdownCache,
     /// Warnings already shown, so a rebuild repeats only new ones.
     warned: BTreeSet<Diagnostic>,
 }
@@ -285,6 +287,7 @@ impl Session {
             theme: None,
             content: Content::default(),
             broken: BTreeSet::new(),
+            markdown: MarkdownCache::default(),
             warned: BTreeSet::new(),
         }
     }
@@ -302,10 +305,13 @@ impl Session {
             self.content = Content::default();
             self.broken = BTreeSet::from([content_dir.clone()]);
             self.config = Some(config);
+            self.markdown = MarkdownCache::default();
         }
         let config = self.config.as_ref().expect("loaded above");
         if changes.theme || self.theme.is_none() {
             self.theme = None;
+            // Rendered Markdown may have come through the templates (shortcodes).
+            self.markdown = MarkdownCache::default();
             match Theme::load(root, config) {
                 Ok(theme) => self.theme = Some(theme),
                 Err(found) => errors.extend(diagnostics(found)),
@@ -327,7 +333,7 @@ impl Session {
         // Each rebuild is a build, with its own "now": a scheduled post's time may have come.
         let options =
             model::Options { now: jiff::Timestamp::now(), drafts: true, future: true, base: self.base.clone() };
-        crate::render_loaded(root, config, &self.content, theme, &options).map_err(diagnostics)
+        crate::render_loaded(root, config, &self.content, theme, &options, Some(&self.markdown)).map_err(diagnostics)
     }
 
     fn report_warnings(&mut self, warnings: &[Diagnostic]) {
