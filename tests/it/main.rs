@@ -15,3 +15,5 @@ mod output;
 mod properties;
 mod publishing;
 mod sample;
+#[cfg(feature = "serve")]
+mod serve;

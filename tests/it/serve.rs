@@ -1,0 +1,394 @@
+//! `blog serve`: the real binary on a free port, driven as a writer and a browser would: edit a
+//! file, hear about it over the WebSocket, fetch the page again.
+//!
+//! Waits are bounded (a test fails rather than hangs) but nothing here is timed.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use scraper::Html;
+use serde_json::Value;
+
+use crate::harness::{Page, TestSite};
+
+/// How long to wait for the server to say or send something before the test fails.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// A running `blog serve`, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    stdout: Receiver<String>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(site: &TestSite) -> Server {
+        Server::start_with(site, &["--port", "0"])
+    }
+
+    fn start_with(site: &TestSite, args: &[&str]) -> Server {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("blog"))
+            .arg("serve")
+            .args(args)
+            .current_dir(site.root())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("blog serve starts");
+        let (lines, stdout) = mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let err = child.stderr.take().unwrap();
+        let collected = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                collected.lock().unwrap().push_str(&format!("{line}\n"));
+            }
+        });
+        let mut server = Server { child, port: 0, stdout, stderr };
+        let line = server.wait_for_line("Serving on http://");
+        let address = line.split("http://").nth(1).unwrap().split(['/', ' ']).next().unwrap();
+        server.port = address.rsplit(':').next().unwrap().parse().unwrap();
+        server
+    }
+
+    /// The next line of stdout containing `text` (earlier lines are skipped).
+    fn wait_for_line(&self, text: &str) -> String {
+        loop {
+            match self.stdout.recv_timeout(PATIENCE) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no {text:?} from blog serve; stderr:\n{}", self.stderr()),
+            }
+        }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Whether stderr says `text`, waiting for it a while (stderr is read on its own thread).
+    fn said(&self, text: &str) -> bool {
+        let start = std::time::Instant::now();
+        while start.elapsed() < PATIENCE {
+            if self.stderr().contains(text) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    fn get(&self, path: &str) -> Response {
+        self.request("GET", path)
+    }
+
+    /// One request, sent byte for byte as given (so `..` reaches the server unnormalized).
+    fn request(&self, method: &str, path: &str) -> Response {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        write!(stream, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", self.port)
+            .unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let mut lines = head.lines();
+        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        Response { status, headers, body: body.to_owned() }
+    }
+
+    /// A page's WebSocket, with the server's hello already read.
+    fn connect(&self) -> (LiveSocket, Value) {
+        let stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        let url = format!("ws://127.0.0.1:{}/__blog/live", self.port);
+        let (socket, _) = tungstenite::client(url.as_str(), stream).expect("WebSocket handshake");
+        let mut live = LiveSocket(socket);
+        let hello = live.next();
+        assert_eq!(hello["type"], "hello", "{hello}");
+        (live, hello)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct LiveSocket(tungstenite::WebSocket<TcpStream>);
+
+impl LiveSocket {
+    fn next(&mut self) -> Value {
+        loop {
+            match self.0.read().expect("a message from blog serve") {
+                tungstenite::Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+                tungstenite::Message::Close(_) => panic!("blog serve closed the socket"),
+                _ => {}
+            }
+        }
+    }
+
+    /// The next message, which must be of this type.
+    fn expect(&mut self, kind: &str) -> Value {
+        let message = self.next();
+        assert_eq!(message["type"], kind, "{message}");
+        message
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    fn page(&self) -> Page {
+        Page(Html::parse_document(&self.body))
+    }
+
+    /// The build a served page says it comes from.
+    fn build(&self) -> String {
+        let page = self.page();
+        let script = page.select("script[data-blog-build]");
+        script.first().expect("the reload script").value().attr("data-blog-build").unwrap().to_owned()
+    }
+}
+
+/// `path:line:col: message`, as editors and terminals make clickable.
+fn assert_located(error: &str, path: &str) {
+    let rest = error.strip_prefix(path).and_then(|r| r.strip_prefix(':')).unwrap_or_else(|| panic!("{error}"));
+    let mut parts = rest.splitn(3, ':');
+    for _ in 0..2 {
+        let number = parts.next().unwrap_or_default();
+        assert!(!number.is_empty() && number.chars().all(|c| c.is_ascii_digit()), "{error}");
+    }
+    assert!(parts.next().is_some_and(|m| m.len() > 1), "{error}");
+}
+
+fn site() -> TestSite {
+    let site = TestSite::new();
+    site.post("hello", "Hello", "2020-01-02", "tags: [elixir]", "The first words.");
+    site.post("links", "Links", "2020-01-03", "", "Read [the other one](@/posts/hello.md).");
+    site
+}
+
+#[test]
+fn an_edit_reloads_open_pages_with_the_new_text() {
+    let site = site();
+    site.post("plan", "A plan", "2020-01-04", "draft: true", "Not yet.");
+    site.post("later", "Later", "2999-01-01", "", "From the future.");
+    let server = Server::start(&site);
+
+    let page = server.get("/posts/hello/");
+    assert_eq!(page.status, 200);
+    assert!(page.page().body_text().contains("The first words."));
+    // Drafts and scheduled posts are in the preview, marked.
+    assert!(server.get("/posts/plan/").page().text(".badge").contains("DRAFT"));
+    assert!(server.get("/posts/later/").page().text(".badge").contains("SCHEDULED"));
+
+    let (mut live, hello) = server.connect();
+    assert_eq!(hello["build"], page.build());
+    site.post("hello", "Hello", "2020-01-02", "tags: [elixir]", "Words written later.");
+    let reload = live.expect("reload");
+    assert_ne!(reload["build"], hello["build"]);
+    let page = server.get("/posts/hello/");
+    assert!(page.page().body_text().contains("Words written later."), "{}", page.body);
+    assert_eq!(page.build(), reload["build"]);
+    server.wait_for_line("Rebuilt in");
+
+    // A new post appears on the home page; a deleted one is gone.
+    site.post("new", "Brand new", "2020-02-01", "", "Fresh.");
+    live.expect("reload");
+    assert!(server.get("/").page().link_to("Brand new").is_some());
+    std::fs::remove_file(site.root().join("content/posts/new.md")).unwrap();
+    live.expect("reload");
+    assert_eq!(server.get("/posts/new/").status, 404);
+    assert!(server.get("/").page().link_to("Brand new").is_none());
+
+    // The preview never writes the site, and the built site never carries the script.
+    assert!(!site.root().join("public").exists());
+    drop(server);
+    let build = site.build();
+    assert!(!build.text("/posts/hello/").contains("data-blog-build"));
+}
+
+#[test]
+fn a_page_that_missed_a_rebuild_reloads_when_it_connects() {
+    let site = site();
+    let server = Server::start(&site);
+    let page = server.get("/posts/hello/");
+    site.post("hello", "Hello", "2020-01-02", "", "Changed while the page was loading.");
+    server.wait_for_line("Rebuilt in");
+    let (_live, hello) = server.connect();
+    assert_ne!(hello["build"], page.build(), "the page must learn it is stale");
+}
+
+#[test]
+fn a_build_error_shows_on_the_page_and_clears_when_fixed() {
+    let site = site();
+    let server = Server::start(&site);
+    let (mut live, _) = server.connect();
+
+    site.file("content/posts/hello.md", "---\ntitle: Hello\ndate: 2020-01-02\ntags: [elixir\n---\nBroken.\n");
+    let error = live.expect("error");
+    let text = error["errors"][0].as_str().unwrap();
+    assert_located(text, "content/posts/hello.md");
+    assert!(server.said(&format!("error: {text}")), "{}", server.stderr());
+    // The last good site is still served, and a page opened now is told about the error.
+    assert!(server.get("/posts/hello/").page().body_text().contains("The first words."));
+    let (_other, hello) = server.connect();
+    assert_located(hello["errors"][0].as_str().unwrap(), "content/posts/hello.md");
+
+    // Editing another file while this one is broken keeps the error on screen.
+    site.post("links", "Links", "2020-01-03", "", "Still [linking](@/posts/hello.md).");
+    let error = live.expect("error");
+    assert_located(error["errors"][0].as_str().unwrap(), "content/posts/hello.md");
+
+    site.post("hello", "Hello", "2020-01-02", "tags: [elixir]", "Mended.");
+    live.expect("reload");
+    assert!(server.get("/posts/hello/").page().body_text().contains("Mended."));
+    let (_third, hello) = server.connect();
+    assert_eq!(hello["errors"].as_array().unwrap().len(), 0, "{hello}");
+}
+
+#[test]
+fn a_link_follows_the_post_it_points_to_when_that_one_moves() {
+    let site = site();
+    let server = Server::start(&site);
+    let (mut live, _) = server.connect();
+    assert_eq!(server.get("/posts/links/").page().link_to("the other one").unwrap(), "/posts/hello/");
+    // Only hello.md changes, yet links.md's page must point to its new address.
+    site.post("hello", "Hello", "2020-01-02", "slug: greetings", "The first words.");
+    live.expect("reload");
+    assert_eq!(server.get("/posts/links/").page().link_to("the other one").unwrap(), "/posts/greetings/");
+}
+
+#[test]
+fn templates_and_config_changes_apply_at_once() {
+    let site = site();
+    let server = Server::start(&site);
+    let (mut live, _) = server.connect();
+    site.file(
+        "templates/post.html",
+        "{% extends \"base.html\" %}{% block content %}<h1 class=\"mine\">{{ post.title }}!</h1>{% endblock content %}",
+    );
+    live.expect("reload");
+    assert_eq!(server.get("/posts/hello/").page().text("h1.mine"), "Hello!");
+
+    site.file("site.toml", "title = \"Renamed blog\"\n");
+    live.expect("reload");
+    assert!(server.get("/").page().text("title").contains("Renamed blog"));
+}
+
+#[test]
+fn a_stylesheet_change_is_swapped_in_without_a_reload() {
+    let site = site();
+    site.file("static/style.css", "body { color: black; }\n");
+    let server = Server::start(&site);
+    let (mut live, hello) = server.connect();
+    site.file("static/style.css", "body { color: rebeccapurple; }\n");
+    let css = live.expect("css");
+    assert_ne!(css["build"], hello["build"]);
+    let sheet = server.get("/style.css");
+    assert_eq!(sheet.header("content-type"), Some("text/css; charset=utf-8"));
+    assert!(sheet.body.contains("rebeccapurple"));
+}
+
+#[test]
+fn http_not_found_head_redirects_and_caching() {
+    let site = site();
+    site.file(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p class=\"lost\">Nothing here, sorry.</p>{% endblock content %}",
+    );
+    let server = Server::start(&site);
+
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.page().text(".lost"), "Nothing here, sorry.");
+    assert!(missing.body.contains("data-blog-build"), "a 404 page still reloads");
+
+    let get = server.get("/posts/hello/");
+    assert_eq!(get.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(get.header("cache-control"), Some("no-store"));
+    let head = server.request("HEAD", "/posts/hello/");
+    assert_eq!(head.status, 200);
+    assert_eq!(head.body, "");
+    assert_eq!(head.header("content-length").unwrap(), get.body.len().to_string());
+    assert_eq!(head.header("content-type"), get.header("content-type"));
+
+    let redirect = server.get("/posts/hello");
+    assert!(matches!(redirect.status, 301 | 308), "{}", redirect.status);
+    assert_eq!(redirect.header("location"), Some("/posts/hello/"));
+    assert_eq!(server.request("POST", "/posts/hello/").status, 405);
+}
+
+#[test]
+fn requests_never_reach_files_outside_the_site() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "OUTSIDE-SECRET").unwrap();
+    let site = TestSite::with_config("title = \"Test blog\"\n# CONFIG-SECRET\n");
+    site.post("hello", "Hello", "2020-01-02", "", "Hi.");
+    site.file("static/ok.txt", "fine");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), site.root().join("static/linked.txt")).unwrap();
+    let server = Server::start(&site);
+
+    assert_eq!(server.get("/ok.txt").body, "fine");
+    for path in [
+        "/../site.toml",
+        "/%2e%2e/site.toml",
+        "/..%2fsite.toml",
+        "/posts/..%2f..%2fsite.toml",
+        "/..\\site.toml",
+        "/static/../../etc/passwd",
+        "/../../../../../../etc/passwd",
+        "//etc/passwd",
+        "/site.toml",
+        "/content/posts/hello.md",
+        "/linked.txt",
+    ] {
+        let response = server.get(path);
+        assert_ne!(response.status, 200, "{path}");
+        for secret in ["CONFIG-SECRET", "OUTSIDE-SECRET", "root:x:0:0"] {
+            assert!(!response.body.contains(secret), "{path} leaked {secret}");
+        }
+    }
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_one_and_the_network_is_warned() {
+    let site = site();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let server = Server::start_with(&site, &["--port", &port.to_string()]);
+    assert_ne!(server.port, port);
+    assert_eq!(server.get("/posts/hello/").status, 200);
+    assert!(server.said(&format!("Port {port} is taken")), "{}", server.stderr());
+
+    let open = Server::start_with(&site, &["--port", "0", "--bind", "0.0.0.0"]);
+    assert!(open.said("warning: serving on 0.0.0.0"), "{}", open.stderr());
+}
