@@ -248,10 +248,14 @@ impl Changes {
         !self.paths.is_empty() && self.paths.iter().all(|p| p.extension().is_some_and(|e| e == "css"))
     }
 
-    /// `content/posts/x.md`, or `content/posts/x.md and 2 more`.
+    /// `content/posts/x.md`, or `content/posts/x.md and 2 more`. Files already gone again
+    /// (the temporary files of `sed -i` and of some editors' saves) are left out unless
+    /// nothing else changed.
     fn describe(&self, root: &Path) -> String {
         let shown = |path: &Path| crate::load::display_path(root, path).display().to_string();
-        match self.paths.as_slice() {
+        let existing: Vec<&PathBuf> = self.paths.iter().filter(|p| p.exists()).collect();
+        let paths: Vec<&PathBuf> = if existing.is_empty() { self.paths.iter().collect() } else { existing };
+        match paths.as_slice() {
             [] => "nothing".to_owned(),
             [one] => shown(one),
             [first, rest @ ..] => format!("{} and {} more", shown(first), rest.len()),
