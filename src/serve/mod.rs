@@ -438,8 +438,10 @@ impl Live {
         self.messages.subscribe()
     }
 
-    fn replace(&self, snapshot: Snapshot) {
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+    /// Serves `snapshot` from now on; hands back the one it replaces, so the caller can tell
+    /// pages first and free the old site (hundreds of megabytes on a big site) after.
+    fn replace(&self, snapshot: Snapshot) -> Arc<Snapshot> {
+        std::mem::replace(&mut *self.current.write().unwrap_or_else(|e| e.into_inner()), Arc::new(snapshot))
     }
 
     /// Serves a new site, then tells open pages: the message goes out only once every file
@@ -465,8 +467,9 @@ impl Live {
             Message::Stylesheets => Notice::Css { build: &build },
         };
         let text = serde_json::to_string(&notice).expect("serializable");
-        self.replace(Snapshot { build, files: Arc::new(files), errors: Vec::new() });
+        let old = self.replace(Snapshot { build, files: Arc::new(files), errors: Vec::new() });
         let _ = self.messages.send(text); // no page open: nobody to tell
+        drop(old);
     }
 
     /// Keeps serving the last good site, with the errors shown over it.
@@ -474,7 +477,7 @@ impl Live {
         let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
         let current = self.current();
         let text = serde_json::to_string(&Notice::Error { errors: &errors }).expect("serializable");
-        self.replace(Snapshot { build: current.build.clone(), files: Arc::clone(&current.files), errors });
+        let _ = self.replace(Snapshot { build: current.build.clone(), files: Arc::clone(&current.files), errors });
         let _ = self.messages.send(text);
     }
 }
