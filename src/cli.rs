@@ -137,7 +137,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub open: bool,
     /// Look for changes by polling, where change events do not arrive (network drives,
-    /// some containers).
+    /// some containers). Reads every file of the site five times a second.
     #[arg(long)]
     pub poll: bool,
     /// The site's folder (where site.toml is).

@@ -44,7 +44,9 @@ impl Watcher {
             let _ = events.send(Event::Changed(event));
         };
         let inner: Box<dyn notify::Watcher + Send> = if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            // The poller compares modification times in whole seconds, so without comparing
+            // contents a second save within the same second would go unseen, for good.
+            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL).with_compare_contents(true);
             Box::new(notify::PollWatcher::new(handler, config)?)
         } else {
             Box::new(notify::RecommendedWatcher::new(handler, notify::Config::default())?)

@@ -392,3 +392,49 @@ fn a_taken_port_moves_to_the_next_one_and_the_network_is_warned() {
     let open = Server::start_with(&site, &["--port", "0", "--bind", "0.0.0.0"]);
     assert!(open.said("warning: serving on 0.0.0.0"), "{}", open.stderr());
 }
+
+#[test]
+fn a_site_broken_from_the_start_is_served_once_fixed() {
+    let site = site();
+    site.file("content/posts/hello.md", "---\ntitle: [Hello\n---\nBroken from the start.\n");
+    let server = Server::start(&site);
+    assert!(server.said("error: content/posts/hello.md:"), "{}", server.stderr());
+    let waiting = server.get("/");
+    assert_eq!(waiting.status, 404);
+    assert!(waiting.body.contains("data-blog-build"), "the page must still reload once fixed");
+    let (mut live, hello) = server.connect();
+    assert_located(hello["errors"][0].as_str().unwrap(), "content/posts/hello.md");
+
+    site.post("hello", "Hello", "2020-01-02", "", "Fixed at last.");
+    live.expect("reload");
+    assert!(server.get("/posts/hello/").page().body_text().contains("Fixed at last."));
+}
+
+#[test]
+fn polling_sees_edits_too() {
+    let site = site();
+    let server = Server::start_with(&site, &["--port", "0", "--poll"]);
+    let (mut live, _) = server.connect();
+    site.post("hello", "Hello", "2020-01-02", "", "Seen by polling.");
+    live.expect("reload");
+    assert!(server.get("/posts/hello/").page().body_text().contains("Seen by polling."));
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let site = site();
+    let mut server = Server::start(&site);
+    let (_live, _) = server.connect();
+    let interrupted = Command::new("kill").args(["-INT", &server.child.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < PATIENCE, "blog serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}; stderr:\n{}", server.stderr());
+}
