@@ -438,3 +438,17 @@ fn ctrl_c_stops_the_server_cleanly() {
     };
     assert!(status.success(), "{status:?}; stderr:\n{}", server.stderr());
 }
+
+#[test]
+fn a_shortcode_template_change_reaches_the_posts_using_it() {
+    let site = site();
+    site.file("templates/shortcodes/note.html", "<aside class=\"note\">Note: {{ text }}</aside>");
+    site.post("noted", "Noted", "2020-01-05", "", "{{ note(text=\"mind the gap\") }}");
+    let server = Server::start(&site);
+    let (mut live, _) = server.connect();
+    assert_eq!(server.get("/posts/noted/").page().text("aside.note"), "Note: mind the gap");
+    // The post's file is untouched; its Markdown must be rendered again all the same.
+    site.file("templates/shortcodes/note.html", "<aside class=\"note\">Careful: {{ text }}</aside>");
+    live.expect("reload");
+    assert_eq!(server.get("/posts/noted/").page().text("aside.note"), "Careful: mind the gap");
+}
