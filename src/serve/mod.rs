@@ -78,11 +78,13 @@ pub fn serve(options: &Options) -> Result<(), Error> {
     // The rest of the crate shows paths relative to the root when it is `.`; serving the
     // current folder as the empty path keeps the watcher's paths in that same form.
     let root = if options.root == Path::new(".") { PathBuf::new() } else { options.root.clone() };
-    if let Err(diagnostic) = std::fs::metadata(Config::path_in(&root)) {
+    // A broken site.toml is shown in the browser until fixed; a missing one means this is not
+    // a site at all, and serving an empty folder would only puzzle.
+    if let Err(error) = std::fs::metadata(Config::path_in(&root)) {
         let location = Location::file(&Config::path_in(&root));
         return Err(Error::NotASite(Diagnostic::new(
             location,
-            format!("cannot read site.toml: {diagnostic} (is this a blog folder? `blog init` makes one)"),
+            format!("cannot read site.toml: {error} (is this a blog folder? `blog init` makes one)"),
         )));
     }
     let listener = listen(options.bind, options.port)?;

@@ -452,3 +452,17 @@ fn a_shortcode_template_change_reaches_the_posts_using_it() {
     live.expect("reload");
     assert_eq!(server.get("/posts/noted/").page().text("aside.note"), "Careful: mind the gap");
 }
+
+#[test]
+fn a_folder_without_site_toml_is_not_served() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = assert_cmd::Command::cargo_bin("blog")
+        .unwrap()
+        .args(["serve", "--port", "0"])
+        .current_dir(empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("site.toml") && stderr.contains("blog init"), "{stderr}");
+}
