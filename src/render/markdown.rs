@@ -331,11 +331,14 @@ pub fn escape(text: &str) -> String {
 }
 
 /// A code block without highlighting: escaped, with its language as a class.
+///
+/// Code blocks are focusable (`tabindex="0"`, as the highlighted ones are) because a long line
+/// scrolls inside its block, and a reader without a mouse must be able to scroll it too.
 pub fn plain_code_block(language: &str, code: &str) -> String {
     if language.is_empty() {
-        format!("<pre><code>{}</code></pre>\n", escape(code))
+        format!("<pre tabindex=\"0\"><code>{}</code></pre>\n", escape(code))
     } else {
-        format!("<pre><code class=\"language-{}\">{}</code></pre>\n", escape(language), escape(code))
+        format!("<pre tabindex=\"0\"><code class=\"language-{}\">{}</code></pre>\n", escape(language), escape(code))
     }
 }
 
