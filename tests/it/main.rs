@@ -15,3 +15,4 @@ mod output;
 mod properties;
 mod publishing;
 mod sample;
+mod theme;
