@@ -12,7 +12,7 @@
 //! let src = tab.evaluate("document.querySelector('iframe').src");
 //! tab.screenshot(&dir.join("post.png"));
 //! tab.set_viewport(375, 812, true); // a phone
-//! tab.set_color_scheme("dark");
+//! tab.set_media("screen", "dark");
 //! tab.navigate(&server.url("/"));
 //! tab.screenshot_page(&dir.join("home-dark.png")); // the whole page, not only the viewport
 //! ```
@@ -199,12 +199,13 @@ impl Tab {
         );
     }
 
-    /// Answers the page's `prefers-color-scheme` queries with `"light"` or `"dark"`, as a
-    /// reader's system setting would.
-    pub fn set_color_scheme(&mut self, scheme: &str) {
+    /// Lays pages out for `media` (`"screen"`, or `"print"` to see the print stylesheet) and
+    /// answers `prefers-color-scheme` with `scheme` (`"light"` or `"dark"`), as a reader's
+    /// system setting would.
+    pub fn set_media(&mut self, media: &str, scheme: &str) {
         self.cdp.call(
             "Emulation.setEmulatedMedia",
-            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+            json!({"media": media, "features": [{"name": "prefers-color-scheme", "value": scheme}]}),
         );
     }
 
