@@ -110,8 +110,10 @@ pub fn render_site(root: &Path, config: &Config, options: &model::Options) -> Re
     let site = model::Site::assemble(config, &content, options)?;
     let theme = render::ThemeSource::find(root, &config.theme)?;
     let mut templates = render::Templates::load(root, &theme, tz)?;
-    let rendered = render::render_site(&site, &mut templates, &theme, root)?;
-    Ok(Built { site: rendered, warnings: site.warnings })
+    let mut rendered = render::render_site(&site, &mut templates, &theme, root)?;
+    let mut warnings = site.warnings;
+    warnings.append(&mut rendered.warnings);
+    Ok(Built { site: rendered, warnings })
 }
 
 /// Reads `site.toml` and works out this build's model options: its one "now", and its base URL.

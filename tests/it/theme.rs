@@ -170,6 +170,23 @@ fn a_series_post_shows_its_place_in_the_series_as_a_labelled_progress_bar() {
     assert_eq!(series.select(".part-upcoming").len(), 25, "every planned part is listed");
 }
 
+#[test]
+fn an_image_without_alt_text_is_a_warning_at_its_line() {
+    let site = TestSite::new();
+    site.post(
+        "walk",
+        "Walk",
+        "2020-01-01",
+        "",
+        "Intro.\n\n![](bridge.png)\n\n![Frost on a bridge](frost.png) `![](code.png)`",
+    );
+    let build = site.build();
+    let warnings: Vec<String> = build.stderr().lines().filter(|l| l.contains("alt text")).map(str::to_owned).collect();
+    assert_eq!(warnings.len(), 1, "one image lacks alt text: {warnings:?}");
+    assert!(warnings[0].starts_with("warning: content/posts/walk.md:7:1: image without alt text"), "{warnings:?}");
+    assert_eq!(build.page("/posts/walk/").select("img[alt='Frost on a bridge']").len(), 1, "the build still succeeds");
+}
+
 /// Headless chromium looking at the sample site, served the way a static host serves it.
 fn browse() -> Option<(Browser, Server)> {
     let browser = Browser::launch()?;
