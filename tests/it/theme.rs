@@ -216,6 +216,21 @@ fn pages_fit_a_phone_and_a_desktop_in_light_and_dark() {
             }
         }
     }
+    // A keyboard reader's first Tab shows the skip link, and focus is always outlined.
+    tab.set_viewport(PHONE.0, PHONE.1, true);
+    tab.set_media("screen", "light");
+    tab.navigate(&server.url("/"));
+    let skip = tab.evaluate(
+        "(() => { const a = document.querySelector('.skip-link'); a.focus(); const r = a.getBoundingClientRect(); \
+         return [r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight, getComputedStyle(a).outlineStyle]; })()",
+    );
+    assert_eq!(skip, serde_json::json!([true, "solid"]), "the focused skip link shows, outlined");
+    tab.screenshot(&shots.join("home-375-skip-link.png"));
+    let chip = tab.evaluate(
+        "(() => { const a = document.querySelector('.tags a'); a.focus(); return getComputedStyle(a).outlineStyle; })()",
+    );
+    assert_eq!(chip, "solid", "a focused tag shows an outline");
+
     // On paper: no navigation or progress bars, links spelled out, code wrapped.
     tab.set_viewport(DESKTOP.0, DESKTOP.1, false);
     tab.set_media("print", "light");
