@@ -123,8 +123,10 @@ pub fn render_loaded(
     markdown: Option<&render::MarkdownCache>,
 ) -> Result<Built, Error> {
     let site = model::Site::assemble(config, content, options)?;
-    let rendered = render::render_site_cached(&site, &mut theme.templates, &theme.source, root, markdown)?;
-    Ok(Built { site: rendered, warnings: site.warnings })
+    let mut rendered = render::render_site_cached(&site, &mut theme.templates, &theme.source, root, markdown)?;
+    let mut warnings = site.warnings;
+    warnings.append(&mut rendered.warnings);
+    Ok(Built { site: rendered, warnings })
 }
 
 /// The theme a site uses and its templates (the site's `templates/` over the theme's), loaded.

@@ -21,6 +21,9 @@ pub struct Rendered {
     pub feed_html: Option<String>,
     /// Whether the page holds an embed placeholder, which needs the theme's `embed.js`.
     pub has_embeds: bool,
+    /// Problems the writer should hear about that do not fail the build.
+    #[serde(skip)]
+    pub warnings: Vec<crate::diagnostic::Diagnostic>,
 }
 
 impl Rendered {
@@ -196,6 +199,7 @@ pub fn render(
         reading_time: word_count.div_ceil(WORDS_PER_MINUTE).max(1),
         feed_html: None,
         has_embeds: false,
+        warnings: Vec::new(),
     })
 }
 
@@ -330,12 +334,43 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Byte offsets of the images written without alt text (`![](photo.png)`): a reader who
+/// cannot see one gets nothing in its place, so the build warns. Only documents that have an
+/// image pay for this second, cheap parse.
+pub fn images_without_alt(markdown: &str, options: Options) -> Vec<usize> {
+    if !markdown.contains("![") {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut image: Option<(usize, bool)> = None; // where it starts, whether it has alt text yet
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Image { .. }) => image = Some((range.start, false)),
+            Event::Text(text) | Event::Code(text) if !text.trim().is_empty() => {
+                if let Some((_, has_alt)) = &mut image {
+                    *has_alt = true;
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((start, false)) = image.take() {
+                    found.push(start);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 /// A code block without highlighting: escaped, with its language as a class.
+///
+/// Code blocks are focusable (`tabindex="0"`, as the highlighted ones are) because a long line
+/// scrolls inside its block, and a reader without a mouse must be able to scroll it too.
 pub fn plain_code_block(language: &str, code: &str) -> String {
     if language.is_empty() {
-        format!("<pre><code>{}</code></pre>\n", escape(code))
+        format!("<pre tabindex=\"0\"><code>{}</code></pre>\n", escape(code))
     } else {
-        format!("<pre><code class=\"language-{}\">{}</code></pre>\n", escape(language), escape(code))
+        format!("<pre tabindex=\"0\"><code class=\"language-{}\">{}</code></pre>\n", escape(language), escape(code))
     }
 }
 
@@ -397,6 +432,15 @@ mod tests {
     fn smart_punctuation_can_be_turned_off() {
         let config = MarkdownConfig { smart_punctuation: false, ..MarkdownConfig::default() };
         assert!(render("\"q\"", &config, &plain_code_block, &Links::NONE).unwrap().html.contains("<p>\"q\"</p>"));
+    }
+
+    #[test]
+    fn images_without_alt_text_are_found_where_they_start() {
+        let markdown = "![Frost on a bridge](a.png) and ![](b.png)\n\n[![ ](c.png)](x) `![](code.png)`\n";
+        let starts: Vec<&str> =
+            images_without_alt(markdown, Options::empty()).iter().map(|&at| &markdown[at..at + 8]).collect();
+        assert_eq!(starts, ["![](b.pn", "![ ](c.p"]);
+        assert!(images_without_alt("no images here", Options::empty()).is_empty());
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub struct RenderedSite {
     /// The Markdown file behind each post's and page's HTML, by output path, so `check` can
     /// name the file a broken link came from.
     pub origins: BTreeMap<String, PathBuf>,
+    /// What the writer should fix though the site built (an image without alt text).
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Serialize)]
@@ -237,6 +239,15 @@ fn render_document_with(
     if let Some(summary) = &source.front.summary {
         rendered.summary = format!("<p>{}</p>", markdown::escape(summary));
     }
+    rendered.warnings = markdown::images_without_alt(&expanded.markdown, options)
+        .into_iter()
+        .map(|offset| {
+            Diagnostic::new(
+                locate_in(&expanded.markdown, offset),
+                "image without alt text; say what it shows for readers who cannot see it: ![a heron on the ice](photo.jpg)",
+            )
+        })
+        .collect();
     Ok(rendered)
 }
 
@@ -304,6 +315,8 @@ pub fn render_site_cached(
     let (post_html, post_talks): (Vec<Rendered>, Vec<Option<Talk>>) =
         post_html.into_iter().map(Result::unwrap_or_default).unzip();
     let page_html: Vec<Rendered> = page_html.into_iter().map(Result::unwrap_or_default).collect();
+    let warnings: Vec<Diagnostic> =
+        post_html.iter().chain(&page_html).flat_map(|html| html.warnings.iter().cloned()).collect();
 
     // Each post's template value, once.
     let post_values: Vec<Value> = site
@@ -427,6 +440,7 @@ pub fn render_site_cached(
         tags: site.tags.len(),
         series: site.series.len(),
         origins,
+        warnings,
     })
 }
 

@@ -11,6 +11,10 @@
 //! tab.click("a.embed");
 //! let src = tab.evaluate("document.querySelector('iframe').src");
 //! tab.screenshot(&dir.join("post.png"));
+//! tab.set_viewport(375, 812, true); // a phone
+//! tab.set_media("screen", "dark");
+//! tab.navigate(&server.url("/"));
+//! tab.screenshot_page(&dir.join("home-dark.png")); // the whole page, not only the viewport
 //! ```
 //!
 //! Browser tests run only when `BLOG_BROWSER_TESTS=1` (CI sets it); then a missing chromium
@@ -186,12 +190,40 @@ impl Tab {
         }
     }
 
+    /// Lays pages out as a screen `width` by `height` CSS pixels would: a phone (`mobile`, so
+    /// the page's viewport meta counts) or a desktop window. Lasts for the tab's later pages too.
+    pub fn set_viewport(&mut self, width: u32, height: u32, mobile: bool) {
+        self.cdp.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}),
+        );
+    }
+
+    /// Lays pages out for `media` (`"screen"`, or `"print"` to see the print stylesheet) and
+    /// answers `prefers-color-scheme` with `scheme` (`"light"` or `"dark"`), as a reader's
+    /// system setting would.
+    pub fn set_media(&mut self, media: &str, scheme: &str) {
+        self.cdp.call(
+            "Emulation.setEmulatedMedia",
+            json!({"media": media, "features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+    }
+
+    /// Saves the whole page, top to bottom, as a PNG (not only the part in the viewport).
+    pub fn screenshot_page(&mut self, path: &Path) {
+        let metrics = self.cdp.call("Page.getLayoutMetrics", json!({}));
+        let size = &metrics["cssContentSize"];
+        let clip = json!({"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1});
+        let result = self
+            .cdp
+            .call("Page.captureScreenshot", json!({"format": "png", "clip": clip, "captureBeyondViewport": true}));
+        save_png(&result, path);
+    }
+
     /// Saves what the tab shows as a PNG.
     pub fn screenshot(&mut self, path: &Path) {
         let result = self.cdp.call("Page.captureScreenshot", json!({"format": "png"}));
-        let data = result["data"].as_str().expect("screenshot data");
-        let png = base64::engine::general_purpose::STANDARD.decode(data).expect("screenshot base64");
-        std::fs::write(path, png).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        save_png(&result, path);
     }
 
     /// Every URL the page has tried to load so far, in order.
@@ -215,6 +247,12 @@ impl Tab {
         });
         event["params"]["request"]["url"].as_str().unwrap_or_default().to_owned()
     }
+}
+
+fn save_png(screenshot: &Value, path: &Path) {
+    let data = screenshot["data"].as_str().expect("screenshot data");
+    let png = base64::engine::general_purpose::STANDARD.decode(data).expect("screenshot base64");
+    std::fs::write(path, png).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }
 
 /// Whether a URL stays on this machine (or in the browser: `data:`, `about:`, `blob:`).

@@ -17,3 +17,4 @@ mod publishing;
 mod sample;
 #[cfg(feature = "serve")]
 mod serve;
+mod theme;
