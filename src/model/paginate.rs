@@ -33,6 +33,22 @@ pub fn page_url(root: &UrlPath, number: usize) -> UrlPath {
     if number <= 1 { root.clone() } else { root.join(&format!("page/{number}")) }
 }
 
+/// The page numbers a pager shows: the first and last pages, and `radius` pages either side of
+/// the current one, with `None` where numbers are left out. Listing every number would give
+/// each of a 1,000-page list's pages 1,000 links: quadratic output for a long-running blog.
+pub fn window(count: usize, current: usize, radius: usize) -> Vec<Option<usize>> {
+    let mut shown = Vec::new();
+    for number in 1..=count {
+        let near = number.abs_diff(current) <= radius;
+        if number == 1 || number == count || near {
+            shown.push(Some(number));
+        } else if shown.last().is_some_and(Option::is_some) {
+            shown.push(None);
+        }
+    }
+    shown
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +60,18 @@ mod tests {
         assert_eq!(pagers[0].url.as_str(), "/tags/x/");
         assert_eq!(pagers[1].url.as_str(), "/tags/x/page/2/");
         assert_eq!(pagers[2].items, 20..25);
+    }
+
+    #[test]
+    fn the_window_keeps_ends_and_neighbours() {
+        assert_eq!(window(1, 1, 2), vec![Some(1)]);
+        assert_eq!(window(5, 3, 2), (1..=5).map(Some).collect::<Vec<_>>());
+        assert_eq!(
+            window(100, 50, 2),
+            vec![Some(1), None, Some(48), Some(49), Some(50), Some(51), Some(52), None, Some(100)]
+        );
+        assert_eq!(window(100, 1, 2), vec![Some(1), Some(2), Some(3), None, Some(100)]);
+        assert_eq!(window(7, 4, 2), (1..=7).map(Some).collect::<Vec<_>>());
     }
 
     #[test]

@@ -143,6 +143,8 @@ struct PageNumber {
     number: usize,
     url: String,
     current: bool,
+    /// Stands for numbers left out between the ones shown ("…").
+    gap: bool,
 }
 
 #[derive(Serialize)]
@@ -478,6 +480,9 @@ fn list_jobs(
     }
 }
 
+/// How many page numbers a pager shows either side of the current page.
+const PAGE_LINKS_RADIUS: usize = 2;
+
 fn paginator(
     site: &Site<'_>,
     pagers: &[Pager],
@@ -495,9 +500,17 @@ fn paginator(
         next: pagers.get(pager.number).map(|p| base.href(&p.url)),
         first: base.href(&pagers[0].url),
         last: base.href(&pagers[pagers.len() - 1].url),
-        pages: pagers
-            .iter()
-            .map(|p| PageNumber { number: p.number, url: base.href(&p.url), current: p.number == pager.number })
+        pages: crate::model::paginate::window(pagers.len(), pager.number, PAGE_LINKS_RADIUS)
+            .into_iter()
+            .map(|shown| match shown {
+                Some(number) => PageNumber {
+                    number,
+                    url: base.href(&pagers[number - 1].url),
+                    current: number == pager.number,
+                    gap: false,
+                },
+                None => PageNumber { number: 0, url: String::new(), current: false, gap: true },
+            })
             .collect(),
     }
 }

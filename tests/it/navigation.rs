@@ -254,3 +254,21 @@ fn each_list_page_gets_only_its_own_slice() {
     assert_eq!(build.page("/tags/t/").text("#n"), "3 of 7; page 1/3");
     assert_eq!(build.page("/tags/t/page/3/").text("#n"), "1 of 7; page 3/3");
 }
+
+#[test]
+fn a_long_list_shows_a_window_of_page_numbers() {
+    let site = TestSite::with_config(&format!("{CONFIG}paginate = 1\n"));
+    for i in 1..=30 {
+        site.post(&format!("p{i:02}"), &format!("Post {i}"), &format!("2018-03-{i:02}"), "", "x");
+    }
+    let build = site.build();
+    let numbers = |url: &str| {
+        build.page(url).texts(".pagination ol li").into_iter().map(|t| t.replace("Page ", "")).collect::<Vec<_>>()
+    };
+    assert_eq!(numbers("/page/15/"), vec!["1", "…", "13", "14", "15", "16", "17", "…", "30"]);
+    assert_eq!(numbers("/"), vec!["1", "2", "3", "…", "30"]);
+    assert_eq!(
+        build.page("/page/15/").hrefs(".pagination ol a"),
+        vec!["/", "/page/13/", "/page/14/", "/page/16/", "/page/17/", "/page/30/"]
+    );
+}
