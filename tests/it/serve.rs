@@ -647,3 +647,75 @@ fn idle_and_stalled_connections_are_closed_but_live_reload_stays_open() {
     live.expect("reload");
     assert!(server.get("/posts/hello/").page().body_text().contains("Still listening."));
 }
+
+/// Asks the page `expression` until it is true, failing once the test's patience runs out.
+fn wait_in_page(tab: &mut crate::browser::Tab, expression: &str) {
+    let start = std::time::Instant::now();
+    while tab.evaluate(expression) != Value::Bool(true) {
+        assert!(start.elapsed() < PATIENCE, "the page never made {expression:?} true");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+#[test]
+fn a_page_in_the_browser_reloads_in_place_and_restyles_without_reloading() {
+    let Some(browser) = crate::browser::Browser::launch() else { return };
+    let site = site();
+    site.file("static/style.css", "body { max-width: 40rem; color: rgb(10, 20, 30); }\n");
+    let paragraphs: Vec<String> = (1..=80)
+        .map(|n| format!("Paragraph {n}. {}", "Words that fill a line or two of the post. ".repeat(8)))
+        .collect();
+    site.post("long", "A long read", "2020-01-06", "", &paragraphs.join("\n\n"));
+    let server = Server::start(&site);
+    let url = format!("http://127.0.0.1:{}/posts/long/", server.port);
+    let mut tab = browser.tab();
+    tab.navigate(&url);
+    wait_in_page(&mut tab, "window.__blogReloads.connected");
+    assert_eq!(tab.evaluate("window.__blogReloads.reloads"), 0);
+    assert_eq!(tab.evaluate("window.scrollTo(0, 1500); window.scrollY").as_f64(), Some(1500.0));
+
+    // The writer adds a word near the top while reading further down.
+    let mut edited = paragraphs.clone();
+    edited[0].push_str(" Quetzalcoatlus.");
+    site.post("long", "A long read", "2020-01-06", "", &edited.join("\n\n"));
+    // A save can reach the server as more than one change, so more than one reload may come
+    // before the new text shows.
+    let mut loads = tab.loads();
+    loop {
+        tab.wait_for_load_after(loads);
+        loads = tab.loads();
+        if tab.evaluate("document.body.innerText.includes('Quetzalcoatlus')") == Value::Bool(true) {
+            break;
+        }
+    }
+    let after = tab.evaluate("({url: location.href, reloads: window.__blogReloads.reloads, y: window.scrollY})");
+    assert_eq!(after["url"], url.as_str(), "the page must reload itself, not go elsewhere");
+    assert!(after["reloads"].as_u64().unwrap() >= 1, "{after}");
+    let y = after["y"].as_f64().unwrap();
+    assert!((y - 1500.0).abs() <= 4.0, "the reader's place is lost: scrolled to {y}");
+    wait_in_page(&mut tab, "window.__blogReloads.connected");
+
+    // A stylesheet change is swapped in: the page stays, with its state and place.
+    tab.evaluate("window.__blogStillHere = true");
+    let reloads = tab.evaluate("window.__blogReloads.reloads");
+    let loads = tab.loads();
+    site.file(
+        "static/style.css",
+        "body { max-width: 40rem; color: rgb(10, 20, 30); outline: 3px solid rgb(1, 2, 3); }\n",
+    );
+    wait_in_page(
+        &mut tab,
+        "document.body !== null && getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)' \
+         && window.__blogReloads.stylesheetSwaps > 0",
+    );
+    let after = tab.evaluate(
+        "({stillHere: window.__blogStillHere === true, reloads: window.__blogReloads.reloads, y: window.scrollY, \
+          color: getComputedStyle(document.body).color})",
+    );
+    assert_eq!(after["stillHere"], true, "the page was reloaded: {after}");
+    assert_eq!(after["reloads"], reloads, "{after}");
+    assert_eq!(tab.loads(), loads, "the page was loaded again");
+    assert_eq!(after["color"], "rgb(10, 20, 30)", "{after}");
+    let y = after["y"].as_f64().unwrap();
+    assert!((y - 1500.0).abs() <= 4.0, "the reader's place is lost: scrolled to {y}");
+}
