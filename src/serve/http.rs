@@ -6,6 +6,7 @@
 //! resolved.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody};
@@ -14,6 +15,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::{Live, Notice, Served, Snapshot};
@@ -24,17 +27,49 @@ pub const LIVE_PATH: &str = "/__blog/live";
 /// The script every HTML page gets in `serve` (and only there).
 const RELOAD_JS: &str = include_str!("reload.js");
 
+/// How long a connection may take to send a request's headers, and may stay silent between
+/// requests, before it is closed: a client that stalls halfway through a request, or a
+/// keep-alive connection nobody uses, would otherwise hold a socket (and a task) forever.
+/// Live-reload WebSockets are exempt, as they must be: once a connection is upgraded, hyper
+/// reads no more requests on it. `BLOG_SERVE_IDLE_TIMEOUT_MS` changes it, so tests need not
+/// wait this long.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Runs the server on its own single-threaded runtime until Ctrl-C.
 pub fn run(listener: std::net::TcpListener, live: Arc<Live>) -> std::io::Result<()> {
+    let idle = std::env::var("BLOG_SERVE_IDLE_TIMEOUT_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(IDLE_TIMEOUT, Duration::from_millis);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let mut listener = tokio::net::TcpListener::from_std(listener)?;
         let app = Router::new().route(LIVE_PATH, get(live_socket)).fallback(site_file).with_state(live);
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
+        let stop = async {
+            // Without a Ctrl-C handler the default one still ends the process.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        let mut stop = std::pin::pin!(stop);
+        loop {
+            // axum's accept retries on its own when a client gives up while being accepted,
+            // or when the process is out of file descriptors.
+            let (stream, _) = tokio::select! {
+                accepted = axum::serve::Listener::accept(&mut listener) => accepted,
+                // Answers still being sent are cut short: they come from memory, so there are
+                // none worth waiting for, and open pages reconnect to the next `blog serve`.
+                () = &mut stop => return Ok(()),
+            };
+            let service = TowerToHyperService::new(app.clone());
+            tokio::spawn(async move {
+                let mut http = hyper::server::conn::http1::Builder::new();
+                http.timer(TokioTimer::new()).header_read_timeout(idle);
+                // An error here is the client's doing (it went away, timed out or sent
+                // nonsense); it ends that connection only, and the writer need not hear of it.
+                let _ = http.serve_connection(TokioIo::new(stream), service).with_upgrades().await;
+            });
+        }
     })
 }
 
@@ -267,6 +302,12 @@ mod tests {
             "/static/../../etc/passwd",
             "/..\\site.toml",
             "/%5c..%5csite.toml",
+            "/%2e%2e%5csite.toml",
+            "/%2E%2e/site.toml",
+            "/.%2e/site.toml",
+            "/%c0%ae%c0%ae/site.toml",
+            "/%c0%ae%c0%ae%c0%afsite.toml",
+            "/site.toml%00.html",
             "//etc/passwd",
             "/posts/%00",
             "/..",

@@ -159,6 +159,20 @@ impl Tab {
         self.cdp.wait_for(mark, |event| event["method"] == "Page.loadEventFired");
     }
 
+    /// How many times a page has finished loading in this tab so far (`load` events): the
+    /// test's own navigations, and reloads a page did by itself.
+    pub fn loads(&self) -> usize {
+        self.cdp.events.iter().filter(|event| event["method"] == "Page.loadEventFired").count()
+    }
+
+    /// Waits until a page has finished loading more than `loads` times in this tab: for a page
+    /// that reloads itself, without the test navigating.
+    pub fn wait_for_load_after(&mut self, loads: usize) {
+        while self.loads() <= loads {
+            self.cdp.receive("waiting for the page to load");
+        }
+    }
+
     /// Runs JavaScript in the page and returns its value (promises are awaited).
     pub fn evaluate(&mut self, expression: &str) -> Value {
         let result = self

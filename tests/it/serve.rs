@@ -32,9 +32,14 @@ impl Server {
     }
 
     fn start_with(site: &TestSite, args: &[&str]) -> Server {
+        Server::start_with_env(site, args, &[])
+    }
+
+    fn start_with_env(site: &TestSite, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("blog"))
             .arg("serve")
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(site.root())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -96,21 +101,7 @@ impl Server {
 
     /// One request, sent byte for byte as given (so `..` reaches the server unnormalized).
     fn request(&self, method: &str, path: &str) -> Response {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream.set_read_timeout(Some(PATIENCE)).unwrap();
-        write!(stream, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", self.port)
-            .unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let mut lines = head.lines();
-        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-        let headers = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-            .collect();
-        Response { status, headers, body: body.to_owned() }
+        request(("127.0.0.1", self.port), method, path)
     }
 
     /// A page's WebSocket, with the server's hello already read.
@@ -131,6 +122,31 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// One request to `address`, sent byte for byte as given, read to its end.
+fn request(address: (&str, u16), method: &str, path: &str) -> Response {
+    let mut stream = TcpStream::connect(address).unwrap();
+    exchange(&mut stream, method, path)
+}
+
+/// Sends one request on a connection and reads the answer to its end (the request asks the
+/// server to close the connection after it).
+fn exchange(stream: &mut TcpStream, method: &str, path: &str) -> Response {
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let host = stream.peer_addr().unwrap();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Response { status, headers, body: body.to_owned() }
 }
 
 struct LiveSocket(tungstenite::WebSocket<TcpStream>);
@@ -358,7 +374,7 @@ fn requests_never_reach_files_outside_the_site() {
     let server = Server::start(&site);
 
     assert_eq!(server.get("/ok.txt").body, "fine");
-    for path in [
+    let mut paths: Vec<String> = [
         "/../site.toml",
         "/%2e%2e/site.toml",
         "/..%2fsite.toml",
@@ -368,15 +384,35 @@ fn requests_never_reach_files_outside_the_site() {
         "/../../../../../../etc/passwd",
         "//etc/passwd",
         "/site.toml",
+        "/site.toml%00",
+        "/site.toml%00.html",
+        "/ok.txt%00/../../site.toml",
         "/content/posts/hello.md",
         "/linked.txt",
-    ] {
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    // `..` and `/` in every spelling a server has been fooled by: percent-encoded in either
+    // case, encoded twice, as overlong UTF-8, and Windows' backslash; each used to climb from
+    // a folder of the site to site.toml, and from the site to the folder beside it.
+    let outside_name = outside.path().file_name().unwrap().to_str().unwrap();
+    let ups = ["..", "%2e%2e", "%2E%2e", "%2e%2E", ".%2e", "%2e.", "%252e%252e", "%c0%ae%c0%ae", "%e0%80%ae%e0%80%ae"];
+    let slashes = ["/", "%2f", "%2F", "%5c", "%5C", "\\", "%252f", "%c0%af"];
+    for up in ups {
+        for slash in slashes {
+            paths.push(format!("/posts{slash}{up}{slash}site.toml"));
+            paths.push(format!("/{up}{slash}{up}{slash}{up}{slash}etc{slash}passwd"));
+            paths.push(format!("/{up}{slash}{outside_name}{slash}secret.txt"));
+        }
+    }
+    for path in &paths {
         let response = server.get(path);
         assert_ne!(response.status, 200, "{path}");
         for secret in ["CONFIG-SECRET", "OUTSIDE-SECRET", "root:x:0:0"] {
             assert!(!response.body.contains(secret), "{path} leaked {secret}");
         }
     }
+    assert_eq!(server.get("/ok.txt").body, "fine", "still serving after {} attempts", paths.len());
 }
 
 #[test]
@@ -388,9 +424,25 @@ fn a_taken_port_moves_to_the_next_one_and_the_network_is_warned() {
     assert_ne!(server.port, port);
     assert_eq!(server.get("/posts/hello/").status, 200);
     assert!(server.said(&format!("Port {port} is taken")), "{}", server.stderr());
+}
+
+/// On Linux the whole of 127.0.0.0/8 is this machine, yet a socket bound to 127.0.0.1 answers
+/// on that one address only: 127.0.0.2 stands in for the machine's address on the network.
+#[cfg(target_os = "linux")]
+#[test]
+fn only_this_machine_can_connect_unless_bind_says_otherwise() {
+    let site = site();
+    let private = Server::start(&site);
+    assert_eq!(private.get("/posts/hello/").status, 200);
+    let from_elsewhere = TcpStream::connect(("127.0.0.2", private.port));
+    assert!(from_elsewhere.is_err(), "the default must be loopback only: {from_elsewhere:?}");
+    assert!(!private.stderr().contains("warning: serving on"), "{}", private.stderr());
 
     let open = Server::start_with(&site, &["--port", "0", "--bind", "0.0.0.0"]);
     assert!(open.said("warning: serving on 0.0.0.0"), "{}", open.stderr());
+    let page = request(("127.0.0.2", open.port), "GET", "/posts/hello/");
+    assert_eq!(page.status, 200);
+    assert!(page.page().body_text().contains("The first words."));
 }
 
 #[test]
@@ -465,4 +517,205 @@ fn a_folder_without_site_toml_is_not_served() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("site.toml") && stderr.contains("blog init"), "{stderr}");
+}
+
+#[test]
+fn two_hundred_readers_at_once_all_get_the_page() {
+    const READERS: usize = 200;
+    let site = site();
+    let server = Server::start(&site);
+    let expected = server.get("/posts/hello/");
+    assert_eq!(expected.status, 200);
+    let port = server.port;
+    // Every connection is open before any asks, so the server holds all of them at once.
+    let ready = std::sync::Barrier::new(READERS);
+    let pages: Vec<Response> = std::thread::scope(|scope| {
+        let readers: Vec<_> = (0..READERS)
+            .map(|_| {
+                let ready = &ready;
+                scope.spawn(move || {
+                    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                    ready.wait();
+                    exchange(&mut stream, "GET", "/posts/hello/")
+                })
+            })
+            .collect();
+        readers.into_iter().map(|reader| reader.join().unwrap()).collect()
+    });
+    assert_eq!(pages.len(), READERS);
+    for page in &pages {
+        assert_eq!(page.status, 200);
+        assert_eq!(page.body, expected.body);
+    }
+    assert!(server.get("/").page().link_to("Hello").is_some(), "still serving afterwards");
+}
+
+#[test]
+fn readers_who_hang_up_midway_do_not_disturb_the_others() {
+    let site = site();
+    // Megabytes, more than the sockets' buffers hold, so the server is still sending when a
+    // reader hangs up.
+    let paragraph = "A paragraph long enough that a few thousand of them make a page of megabytes. ".repeat(10);
+    site.post("big", "Big", "2020-01-05", "", &vec![paragraph; 5000].join("\n\n"));
+    let server = Server::start(&site);
+    let port = server.port;
+    let whole = server.get("/posts/big/");
+    assert_eq!(whole.status, 200);
+    assert!(whole.body.len() > 3_000_000, "{}", whole.body.len());
+
+    std::thread::scope(|scope| {
+        for reader in 0..60 {
+            scope.spawn(move || {
+                let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                stream.set_read_timeout(Some(PATIENCE)).unwrap();
+                let ask = "GET /posts/big/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+                match reader % 3 {
+                    // Reads the first bytes of the big page, then closes the tab.
+                    0 => {
+                        stream.write_all(ask.as_bytes()).unwrap();
+                        let mut first = [0; 16];
+                        stream.read_exact(&mut first).unwrap();
+                    }
+                    // Sends half a request and vanishes.
+                    1 => stream.write_all(&ask.as_bytes()[..20]).unwrap(),
+                    // Asks, and is gone before the answer.
+                    _ => {
+                        stream.write_all(ask.as_bytes()).unwrap();
+                        let _ = stream.shutdown(std::net::Shutdown::Both);
+                    }
+                }
+            });
+        }
+        // Meanwhile others are served in full.
+        for _ in 0..3 {
+            assert_eq!(request(("127.0.0.1", port), "GET", "/posts/big/").body, whole.body);
+        }
+    });
+    assert_eq!(server.get("/posts/big/").body, whole.body);
+    assert!(server.get("/posts/hello/").page().body_text().contains("The first words."));
+}
+
+/// Waits for the server to close a connection: reading it ends (or is reset) before the
+/// test's patience runs out.
+fn assert_closed_by_server(what: &str, mut stream: TcpStream) {
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut rest = Vec::new();
+    match stream.read_to_end(&mut rest) {
+        Ok(_) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => {}
+        Err(error) => panic!("{what}: the server kept the connection open ({error})"),
+    }
+}
+
+#[test]
+fn idle_and_stalled_connections_are_closed_but_live_reload_stays_open() {
+    let site = site();
+    let server = Server::start_with_env(&site, &["--port", "0"], &[("BLOG_SERVE_IDLE_TIMEOUT_MS", "300")]);
+    // Opened first, so once the others are closed for idling, it has been quiet longer still.
+    let (mut live, _) = server.connect();
+
+    let connect = || TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let silent = connect();
+    let mut halfway = connect();
+    halfway.write_all(b"GET /posts/hello/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: te").unwrap();
+    // A keep-alive connection, idle after its one answer.
+    let mut kept = connect();
+    kept.set_read_timeout(Some(PATIENCE)).unwrap();
+    kept.write_all(b"GET /posts/hello/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0; 1];
+        kept.read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8(head).unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let length: usize = head
+        .lines()
+        .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:").map(|n| n.trim().parse().unwrap()))
+        .expect("a content-length");
+    let mut body = vec![0; length];
+    kept.read_exact(&mut body).unwrap();
+    assert!(String::from_utf8_lossy(&body).contains("The first words."));
+
+    assert_closed_by_server("a connection that sends nothing", silent);
+    assert_closed_by_server("a connection that stops halfway through its headers", halfway);
+    assert_closed_by_server("an idle keep-alive connection", kept);
+
+    assert_eq!(server.get("/posts/hello/").status, 200);
+    site.post("hello", "Hello", "2020-01-02", "", "Still listening.");
+    live.expect("reload");
+    assert!(server.get("/posts/hello/").page().body_text().contains("Still listening."));
+}
+
+/// Asks the page `expression` until it is true, failing once the test's patience runs out.
+fn wait_in_page(tab: &mut crate::browser::Tab, expression: &str) {
+    let start = std::time::Instant::now();
+    while tab.evaluate(expression) != Value::Bool(true) {
+        assert!(start.elapsed() < PATIENCE, "the page never made {expression:?} true");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+#[test]
+fn a_page_in_the_browser_reloads_in_place_and_restyles_without_reloading() {
+    let Some(browser) = crate::browser::Browser::launch() else { return };
+    let site = site();
+    site.file("static/style.css", "body { max-width: 40rem; color: rgb(10, 20, 30); }\n");
+    let paragraphs: Vec<String> = (1..=80)
+        .map(|n| format!("Paragraph {n}. {}", "Words that fill a line or two of the post. ".repeat(8)))
+        .collect();
+    site.post("long", "A long read", "2020-01-06", "", &paragraphs.join("\n\n"));
+    let server = Server::start(&site);
+    let url = format!("http://127.0.0.1:{}/posts/long/", server.port);
+    let mut tab = browser.tab();
+    tab.navigate(&url);
+    wait_in_page(&mut tab, "window.__blogReloads.connected");
+    assert_eq!(tab.evaluate("window.__blogReloads.reloads"), 0);
+    assert_eq!(tab.evaluate("window.scrollTo(0, 1500); window.scrollY").as_f64(), Some(1500.0));
+
+    // The writer adds a word near the top while reading further down.
+    let mut edited = paragraphs.clone();
+    edited[0].push_str(" Quetzalcoatlus.");
+    site.post("long", "A long read", "2020-01-06", "", &edited.join("\n\n"));
+    // A save can reach the server as more than one change, so more than one reload may come
+    // before the new text shows.
+    let mut loads = tab.loads();
+    loop {
+        tab.wait_for_load_after(loads);
+        loads = tab.loads();
+        if tab.evaluate("document.body.innerText.includes('Quetzalcoatlus')") == Value::Bool(true) {
+            break;
+        }
+    }
+    let after = tab.evaluate("({url: location.href, reloads: window.__blogReloads.reloads, y: window.scrollY})");
+    assert_eq!(after["url"], url.as_str(), "the page must reload itself, not go elsewhere");
+    assert!(after["reloads"].as_u64().unwrap() >= 1, "{after}");
+    let y = after["y"].as_f64().unwrap();
+    assert!((y - 1500.0).abs() <= 4.0, "the reader's place is lost: scrolled to {y}");
+    wait_in_page(&mut tab, "window.__blogReloads.connected");
+
+    // A stylesheet change is swapped in: the page stays, with its state and place.
+    tab.evaluate("window.__blogStillHere = true");
+    let reloads = tab.evaluate("window.__blogReloads.reloads");
+    let loads = tab.loads();
+    site.file(
+        "static/style.css",
+        "body { max-width: 40rem; color: rgb(10, 20, 30); outline: 3px solid rgb(1, 2, 3); }\n",
+    );
+    wait_in_page(
+        &mut tab,
+        "document.body !== null && getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)' \
+         && window.__blogReloads.stylesheetSwaps > 0",
+    );
+    let after = tab.evaluate(
+        "({stillHere: window.__blogStillHere === true, reloads: window.__blogReloads.reloads, y: window.scrollY, \
+          color: getComputedStyle(document.body).color})",
+    );
+    assert_eq!(after["stillHere"], true, "the page was reloaded: {after}");
+    assert_eq!(after["reloads"], reloads, "{after}");
+    assert_eq!(tab.loads(), loads, "the page was loaded again");
+    assert_eq!(after["color"], "rgb(10, 20, 30)", "{after}");
+    let y = after["y"].as_f64().unwrap();
+    assert!((y - 1500.0).abs() <= 4.0, "the reader's place is lost: scrolled to {y}");
 }
