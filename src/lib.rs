@@ -103,15 +103,56 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Loads, models and renders a site; writes nothing.
+/// Loads, models and renders a site into memory; writes nothing (it reads the build cache, if
+/// there is one, but leaves it as it is).
 pub fn render_site(root: &Path, config: &Config, options: &model::Options) -> Result<Built, Error> {
+    let cache = code_cache(root, config);
+    let memory = render::MemorySink::default();
+    let rendered = render_site_to(root, config, options, cache.as_ref(), &memory)?;
+    let site = render::RenderedSite {
+        files: memory.into_files(),
+        pages: rendered.counts.pages,
+        posts: rendered.counts.posts,
+        tags: rendered.counts.tags,
+        series: rendered.counts.series,
+        origins: rendered.origins,
+    };
+    Ok(Built { site, warnings: rendered.warnings })
+}
+
+/// What [`render_site_to`] reports besides the files it handed on.
+pub struct Rendered {
+    pub counts: render::Counts,
+    pub warnings: Vec<Diagnostic>,
+    /// The Markdown file behind each post's and page's HTML, by output path.
+    pub origins: std::collections::BTreeMap<String, PathBuf>,
+}
+
+/// Loads, models and renders a site, handing each file to `sink` as soon as it is rendered:
+/// the one pipeline behind `build` (a staging folder), `check` and `serve` (memory).
+pub fn render_site_to(
+    root: &Path,
+    config: &Config,
+    options: &model::Options,
+    cache: Option<&render::cache::CodeCache>,
+    sink: &dyn render::OutputSink,
+) -> Result<Rendered, Error> {
     let tz = config.time_zone();
     let content = load::load(root, &tz)?;
     let site = model::Site::assemble(config, &content, options)?;
     let theme = render::ThemeSource::find(root, &config.theme)?;
     let mut templates = render::Templates::load(root, &theme, tz)?;
-    let rendered = render::render_site(&site, &mut templates, &theme, root)?;
-    Ok(Built { site: rendered, warnings: site.warnings })
+    let counts = render::render_site_to(&site, &mut templates, &theme, root, cache, sink)?;
+    Ok(Rendered { counts, origins: render::origins(&site), warnings: site.warnings })
+}
+
+/// The build cache of highlighted code in `.blog-cache/` under `root`, when the site
+/// highlights code. Its blocks are keyed by the highlighter's version and the theme setting
+/// besides their language and code.
+pub fn code_cache(root: &Path, config: &Config) -> Option<render::cache::CodeCache> {
+    let markdown = &config.markdown;
+    let namespace = format!("{}\n{}", render::highlight::VERSION, markdown.highlight_theme);
+    markdown.highlight.then(|| render::cache::CodeCache::open(root, &namespace))
 }
 
 /// Reads `site.toml` and works out this build's model options: its one "now", and its base URL.
@@ -142,20 +183,27 @@ pub fn prepare(options: &BuildOptions) -> Result<(Config, model::Options, Vec<Di
     Ok((config, model::Options { now, drafts: options.drafts, future: options.future, base }, warnings))
 }
 
-/// `blog build`: the whole pipeline, published atomically.
+/// `blog build`: the whole pipeline, each file streamed into a staging folder as it is rendered,
+/// published atomically.
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     let started = Instant::now();
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     let target = write::Target::check(&options.root, &output, options.force)?;
     let (config, model_options, mut warnings) = prepare(options)?;
-    let built = render_site(&options.root, &config, &model_options)?;
-    write::publish(&target, &built.site.files)?;
-    warnings.extend(built.warnings);
+    // `--no-cache` neither reads nor writes `.blog-cache/`.
+    let cache = if options.no_cache { None } else { code_cache(&options.root, &config) };
+    let staging = write::Staging::create(&target)?;
+    let rendered = render_site_to(&options.root, &config, &model_options, cache.as_ref(), &staging)?;
+    staging.publish()?;
+    if let Some(cache) = cache {
+        cache.save();
+    }
+    warnings.extend(rendered.warnings);
     Ok(Summary {
-        pages: built.site.pages,
-        posts: built.site.posts,
-        tags: built.site.tags,
-        series: built.site.series,
+        pages: rendered.counts.pages,
+        posts: rendered.counts.posts,
+        tags: rendered.counts.tags,
+        series: rendered.counts.series,
         elapsed: started.elapsed(),
         warnings,
         output,

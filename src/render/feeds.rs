@@ -55,64 +55,103 @@ fn atom_on(site: &Site<'_>) -> bool {
     site.base.is_set() && site.config.feeds.atom
 }
 
-/// Every feed of the site. `post_html` is each post's rendered Markdown, by [`PostId`].
-pub fn feed_files(site: &Site<'_>, post_html: &[Rendered]) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    if !site.base.is_set() {
-        return files;
-    }
-    // `limit = 0` means every post, for readers who want the whole archive.
-    let limit = match site.config.feeds.limit {
-        0 => usize::MAX,
-        n => n,
-    };
-    let newest = |posts: &[PostId]| -> Vec<PostId> { posts.iter().copied().take(limit).collect() };
-    let all: Vec<PostId> = (0..site.posts.len()).map(PostId).collect();
+/// What the site's feeds hold, worked out from the model before any post is rendered, so that
+/// each post's entries are written while its HTML is at hand and the HTML need not be kept.
+#[derive(Default)]
+pub struct FeedPlan {
+    /// Each Atom feed: its URL, the page it stands for, its title, and its posts.
+    atom: Vec<(UrlPath, UrlPath, String, Vec<PostId>)>,
+    rss: Option<(UrlPath, Vec<PostId>)>,
+    /// By [`PostId`]: whether any Atom feed, or the RSS feed, carries the post.
+    in_atom: Vec<bool>,
+    in_rss: Vec<bool>,
+}
 
-    let mut atom_feeds: Vec<(UrlPath, UrlPath, String, Vec<PostId>)> = Vec::new();
-    if let Some(url) = site_atom(site) {
-        atom_feeds.push((url, UrlPath::root(), site.config.title.clone(), newest(&all)));
+/// One post's parts of the feeds: its Atom entry and its RSS item, where a feed carries it.
+#[derive(Debug, Default)]
+pub struct FeedEntry {
+    atom: Option<String>,
+    rss: Option<String>,
+}
+
+impl FeedPlan {
+    /// The feeds of the site: none without a `base_url`.
+    pub fn new(site: &Site<'_>) -> FeedPlan {
+        if !site.base.is_set() {
+            return FeedPlan::default();
+        }
+        // `limit = 0` means every post, for readers who want the whole archive.
+        let limit = match site.config.feeds.limit {
+            0 => usize::MAX,
+            n => n,
+        };
+        let newest = |posts: &[PostId]| -> Vec<PostId> { posts.iter().copied().take(limit).collect() };
+        let all: Vec<PostId> = (0..site.posts.len()).map(PostId).collect();
+
+        let mut atom = Vec::new();
+        if let Some(url) = site_atom(site) {
+            atom.push((url, UrlPath::root(), site.config.title.clone(), newest(&all)));
+        }
+        for tag in &site.tags {
+            if let Some(url) = tag_atom(site, tag) {
+                let title = format!("{} · {}", site.config.title, tag.name);
+                atom.push((url, tag.url.clone(), title, newest(&tag.posts)));
+            }
+        }
+        for series in &site.series {
+            if let Some(url) = series_atom(site, series) {
+                // Newest first, as in every feed, whatever the part order; ids are newest first.
+                let mut posts: Vec<PostId> = series
+                    .parts
+                    .iter()
+                    .filter_map(|p| match p.entry {
+                        crate::model::PartEntry::Post(id) => Some(id),
+                        crate::model::PartEntry::Coming { .. } => None,
+                    })
+                    .collect();
+                posts.sort();
+                let title = format!("{} · {}", site.config.title, series.name);
+                atom.push((url, series.url.clone(), title, newest(&posts)));
+            }
+        }
+        let rss = site_rss(site).map(|url| (url, newest(&all)));
+
+        let mut in_atom = vec![false; site.posts.len()];
+        for (_, _, _, posts) in &atom {
+            posts.iter().for_each(|id| in_atom[id.0] = true);
+        }
+        let mut in_rss = vec![false; site.posts.len()];
+        for id in rss.iter().flat_map(|(_, posts)| posts) {
+            in_rss[id.0] = true;
+        }
+        FeedPlan { atom, rss, in_atom, in_rss }
     }
-    for tag in &site.tags {
-        if let Some(url) = tag_atom(site, tag) {
-            let title = format!("{} · {}", site.config.title, tag.name);
-            atom_feeds.push((url, tag.url.clone(), title, newest(&tag.posts)));
+
+    /// The post's entries, written once however many feeds carry them.
+    pub fn entry(&self, site: &Site<'_>, id: PostId, html: &Rendered) -> FeedEntry {
+        let wanted = |flags: &[bool]| flags.get(id.0).copied().unwrap_or(false);
+        FeedEntry {
+            atom: wanted(&self.in_atom).then(|| atom_entry(site, id, html)),
+            rss: wanted(&self.in_rss).then(|| rss_item(site, id, &html.html)),
         }
     }
-    for series in &site.series {
-        if let Some(url) = series_atom(site, series) {
-            // Newest first, as in every feed, whatever the part order; ids are newest first.
-            let mut posts: Vec<PostId> = series
-                .parts
-                .iter()
-                .filter_map(|p| match p.entry {
-                    crate::model::PartEntry::Post(id) => Some(id),
-                    crate::model::PartEntry::Coming { .. } => None,
-                })
-                .collect();
-            posts.sort();
-            let title = format!("{} · {}", site.config.title, series.name);
-            atom_feeds.push((url, series.url.clone(), title, newest(&posts)));
-        }
-    }
 
-    let mut wanted = vec![false; site.posts.len()];
-    for (_, _, _, posts) in &atom_feeds {
-        posts.iter().for_each(|id| wanted[id.0] = true);
+    /// Every feed file, from the entries of every post, by [`PostId`].
+    pub fn files(&self, site: &Site<'_>, entries: &[FeedEntry]) -> Vec<OutputFile> {
+        let mut files: Vec<OutputFile> = self
+            .atom
+            .par_iter()
+            .map(|(url, page, title, posts)| OutputFile {
+                path: url.output_file(),
+                body: Body::Text(atom_feed(site, url, page, title, posts, entries)),
+            })
+            .collect();
+        if let Some((url, posts)) = &self.rss {
+            let body = rss_feed(site, url, posts, entries);
+            files.push(OutputFile { path: url.output_file(), body: Body::Text(body) });
+        }
+        files
     }
-    let entries: Vec<Option<String>> = (0..site.posts.len())
-        .into_par_iter()
-        .map(|i| wanted[i].then(|| atom_entry(site, PostId(i), &post_html[i])))
-        .collect();
-    for (url, page, title, posts) in &atom_feeds {
-        let body = atom_feed(site, url, page, title, posts, &entries);
-        files.push(OutputFile { path: url.output_file(), body: Body::Text(body) });
-    }
-    if let Some(url) = site_rss(site) {
-        let body = rss_feed(site, &url, &newest(&all), post_html);
-        files.push(OutputFile { path: url.output_file(), body: Body::Text(body) });
-    }
-    files
 }
 
 /// A post's date as RFC 3339, with the offset it was written in.
@@ -173,7 +212,7 @@ fn atom_feed(
     page: &UrlPath,
     title: &str,
     posts: &[PostId],
-    entries: &[Option<String>],
+    entries: &[FeedEntry],
 ) -> String {
     let config = site.config;
     let self_url = escape(&site.base.absolute(url));
@@ -195,7 +234,7 @@ fn atom_feed(
     out.push_str(&format!("  <author><name>{}</name></author>\n", escape(author)));
     out.push_str(&format!("  <generator version=\"{}\">blog</generator>\n", env!("CARGO_PKG_VERSION")));
     for id in posts {
-        if let Some(entry) = &entries[id.0] {
+        if let Some(entry) = entries.get(id.0).and_then(|entry| entry.atom.as_ref()) {
             out.push_str(entry);
         }
     }
@@ -203,9 +242,8 @@ fn atom_feed(
     out
 }
 
-fn rss_feed(site: &Site<'_>, url: &UrlPath, posts: &[PostId], post_html: &[Rendered]) -> String {
+fn rss_feed(site: &Site<'_>, url: &UrlPath, posts: &[PostId], entries: &[FeedEntry]) -> String {
     let config = site.config;
-    let rfc2822 = |date: &ZonedDateTime| jiff::fmt::rfc2822::to_string(date).unwrap_or_else(|_| rfc3339(date));
     let description = if config.description.is_empty() { &config.title } else { &config.description };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
@@ -221,28 +259,35 @@ fn rss_feed(site: &Site<'_>, url: &UrlPath, posts: &[PostId], post_html: &[Rende
         out.push_str(&format!("  <lastBuildDate>{}</lastBuildDate>\n", rfc2822(date)));
     }
     out.push_str("  <generator>blog</generator>\n");
-    let items: Vec<String> = posts
-        .par_iter()
-        .map(|&id| {
-            let post = site.post(id);
-            let permalink = escape(&site.base.absolute(&post.url));
-            let mut item = String::from("  <item>\n");
-            item.push_str(&format!("    <title>{}</title>\n", escape(post.title())));
-            item.push_str(&format!("    <link>{permalink}</link>\n"));
-            item.push_str(&format!("    <guid isPermaLink=\"true\">{permalink}</guid>\n"));
-            item.push_str(&format!("    <pubDate>{}</pubDate>\n", rfc2822(&post.date)));
-            for &tag in &post.tags {
-                item.push_str(&format!("    <category>{}</category>\n", escape(&site.tag(tag).name)));
-            }
-            let html = entry_html(site, id, &post_html[id.0].html);
-            item.push_str(&format!("    <description>{}</description>\n", escape(&html)));
-            item.push_str("  </item>\n");
-            item
-        })
-        .collect();
-    items.iter().for_each(|item| out.push_str(item));
+    for id in posts {
+        if let Some(item) = entries.get(id.0).and_then(|entry| entry.rss.as_ref()) {
+            out.push_str(item);
+        }
+    }
     out.push_str("</channel>\n</rss>\n");
     out
+}
+
+fn rfc2822(date: &ZonedDateTime) -> String {
+    jiff::fmt::rfc2822::to_string(date).unwrap_or_else(|_| rfc3339(date))
+}
+
+fn rss_item(site: &Site<'_>, id: PostId, html: &str) -> String {
+    let post = site.post(id);
+    let permalink = escape(&site.base.absolute(&post.url));
+    let mut item = String::with_capacity(html.len() * 5 / 4 + 512);
+    item.push_str("  <item>\n");
+    item.push_str(&format!("    <title>{}</title>\n", escape(post.title())));
+    item.push_str(&format!("    <link>{permalink}</link>\n"));
+    item.push_str(&format!("    <guid isPermaLink=\"true\">{permalink}</guid>\n"));
+    item.push_str(&format!("    <pubDate>{}</pubDate>\n", rfc2822(&post.date)));
+    for &tag in &post.tags {
+        item.push_str(&format!("    <category>{}</category>\n", escape(&site.tag(tag).name)));
+    }
+    let html = entry_html(site, id, html);
+    item.push_str(&format!("    <description>{}</description>\n", escape(&html)));
+    item.push_str("  </item>\n");
+    item
 }
 
 /// Escapes text for XML content or a quoted attribute, dropping the control characters XML 1.0

@@ -72,6 +72,11 @@ impl Highlighter {
         Highlighter
     }
 
+    /// Whether a fence's language has a grammar here (an unknown one is plain code).
+    pub fn knows(&self, language: &str) -> bool {
+        grammar_name(language).is_some()
+    }
+
     /// A fenced block as HTML: highlighted when the language is known, else plain escaped code
     /// (never an error: a typo in a fence's language must not fail a build).
     pub fn highlight(&self, language: &str, code: &str) -> String {

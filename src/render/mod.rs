@@ -2,15 +2,23 @@
 //!
 //! Each post's template value is built once and shared (Tera 2 values are reference-counted),
 //! so a list page holds handles to the same posts, never copies of the site.
+//!
+//! Files leave as soon as they are rendered, through an [`OutputSink`]: `build` streams them
+//! into its staging folder, so a 10,000-post site is never held in memory whole; `check` (and
+//! `serve`) keep them in a [`MemorySink`]. A post's page is rendered right after its Markdown,
+//! in the same task, and its feed entries with it, so its HTML is made once and kept only in
+//! its template value, which the list pages share.
 
+pub mod cache;
 pub mod feeds;
 pub mod highlight;
 pub mod markdown;
 pub mod sitemap;
 pub mod templates;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -18,8 +26,10 @@ use tera::{Context, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{Data, Source, TalkField};
-use crate::model::paginate::{Pager, paginate};
+use crate::model::paginate::{Pager, paginate, window};
 use crate::model::{PartEntry, Post, PostId, Site, Status, UrlPath};
+use cache::CodeCache;
+use feeds::{FeedEntry, FeedPlan};
 use markdown::{Heading, Rendered};
 pub use templates::{Templates, ThemeSource};
 
@@ -48,6 +58,42 @@ pub struct RenderedSite {
     /// The Markdown file behind each post's and page's HTML, by output path, so `check` can
     /// name the file a broken link came from.
     pub origins: BTreeMap<String, PathBuf>,
+}
+
+/// Where rendered files go, as each is finished, from any rendering thread.
+pub trait OutputSink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), crate::write::Error>;
+}
+
+/// Keeps the files in memory, for `check` and `serve`.
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<Vec<OutputFile>>,
+}
+
+impl MemorySink {
+    /// The files, in path order.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.files.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl OutputSink for MemorySink {
+    fn put(&self, file: OutputFile) -> Result<(), crate::write::Error> {
+        self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(file);
+        Ok(())
+    }
+}
+
+/// What the summary line of a build counts.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    pub pages: usize,
+    pub posts: usize,
+    pub tags: usize,
+    pub series: usize,
 }
 
 #[derive(Serialize)]
@@ -126,12 +172,17 @@ struct PaginatorData {
     pages: Vec<PageNumber>,
 }
 
+/// A page link of a list, or (`gap`) the place of the numbers left out.
 #[derive(Serialize)]
 struct PageNumber {
     number: usize,
     url: String,
     current: bool,
+    gap: bool,
 }
+
+/// How many page numbers a list page shows on each side of its own.
+const PAGE_LINKS_AROUND: usize = 2;
 
 #[derive(Serialize)]
 struct SiteData<'a> {
@@ -158,12 +209,24 @@ struct FeedLinks {
 /// Renders one document's Markdown. Shared by posts and pages, and by `serve` for the one file
 /// that changed.
 pub fn render_document(site: &Site<'_>, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
+    render_document_cached(site, source, None)
+}
+
+/// [`render_document`], taking highlighted code blocks from `cache` where it has them.
+pub fn render_document_cached(
+    site: &Site<'_>,
+    source: &Source,
+    cache: Option<&CodeCache>,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let config = &site.config.markdown;
     let links = |path: &str| site.url_of_content(path).map(|url| site.base.href(url));
     let highlighter = config.highlight.then(highlight::Highlighter::shared);
-    let code_block = |language: &str, code: &str| match highlighter {
-        Some(highlighter) => highlighter.highlight(language, code),
-        None => markdown::plain_code_block(language, code),
+    let code_block = |language: &str, code: &str| match (highlighter, cache) {
+        (Some(highlighter), Some(cache)) if highlighter.knows(language) => {
+            cache.get_or_insert(language, code, || highlighter.highlight(language, code))
+        }
+        (Some(highlighter), _) => highlighter.highlight(language, code),
+        (None, _) => markdown::plain_code_block(language, code),
     };
     let mut rendered = markdown::render(&source.body, config, &code_block, &links)
         .map_err(|broken| broken.iter().map(|link| broken_link(site, source, link)).collect::<Vec<_>>())?;
@@ -195,48 +258,96 @@ pub fn render_site(
     theme: &ThemeSource,
     root: &Path,
 ) -> Result<RenderedSite, Vec<Diagnostic>> {
+    let memory = MemorySink::default();
+    let counts = match render_site_to(site, templates, theme, root, None, &memory) {
+        Ok(counts) => counts,
+        Err(crate::Error::Content(diagnostics)) => return Err(diagnostics),
+        Err(other) => unreachable!("memory takes every file: {other}"),
+    };
+    Ok(RenderedSite {
+        files: memory.into_files(),
+        pages: counts.pages,
+        posts: counts.posts,
+        tags: counts.tags,
+        series: counts.series,
+        origins: origins(site),
+    })
+}
+
+/// The Markdown file behind each post's and page's HTML, by output path.
+pub fn origins(site: &Site<'_>) -> BTreeMap<String, PathBuf> {
+    site.posts
+        .iter()
+        .map(|p| (&p.url, p.source))
+        .chain(site.pages.iter().map(|p| (&p.url, p.source)))
+        .map(|(url, source)| (url.output_file(), source.path.clone()))
+        .collect()
+}
+
+/// Renders the whole site into `sink`, each file as soon as it is finished. With a `cache`,
+/// code blocks highlighted by an earlier build are taken from it (and new ones added).
+pub fn render_site_to(
+    site: &Site<'_>,
+    templates: &mut Templates,
+    theme: &ThemeSource,
+    root: &Path,
+    cache: Option<&CodeCache>,
+    sink: &dyn OutputSink,
+) -> Result<Counts, crate::Error> {
     let base = &site.base;
     templates.set_global("site", site_value(site));
     let templates = &*templates;
+    let feeds = FeedPlan::new(site);
 
-    // Markdown, once per post and page.
-    let post_html: Vec<Result<Rendered, Vec<Diagnostic>>> =
-        site.posts.par_iter().map(|p| render_document(site, p.source)).collect();
-    let page_html: Vec<Result<Rendered, Vec<Diagnostic>>> =
-        site.pages.par_iter().map(|p| render_document(site, p.source)).collect();
-    let mut errors: Vec<Diagnostic> =
-        post_html.iter().chain(&page_html).filter_map(|r| r.as_ref().err()).flatten().cloned().collect();
-    if !errors.is_empty() {
-        errors.sort();
-        return Err(errors);
-    }
-    let post_html: Vec<Rendered> = post_html.into_iter().map(Result::unwrap_or_default).collect();
-    let page_html: Vec<Rendered> = page_html.into_iter().map(Result::unwrap_or_default).collect();
-
-    // Each post's template value, once.
-    let post_values: Vec<Value> = site
+    // Each post in one task: its Markdown, its feed entries, its template value, its page.
+    let posts: Vec<Result<(Value, FeedEntry), crate::Error>> = site
         .posts
         .par_iter()
-        .zip(&post_html)
-        .map(|(post, html)| Value::from_serializable(&post_data(site, post, html)))
+        .enumerate()
+        .map(|(index, post)| {
+            let html = render_document_cached(site, post.source, cache)?;
+            let entry = feeds.entry(site, PostId(index), &html);
+            let value = Value::from_serializable(&post_data(site, post, &html));
+            drop(html);
+            sink.put(render_page(templates, site, "post.html", &post.url, vec![("post", value.clone())])?)?;
+            Ok((value, entry))
+        })
         .collect();
+    let documents: Vec<Result<(), crate::Error>> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            let html = render_document_cached(site, page.source, cache)?;
+            let data = PageData {
+                title: &page.source.front.title,
+                url: base.href(&page.url),
+                permalink: base.absolute(&page.url),
+                summary: &html.summary,
+                content: &html.html,
+                toc: shown_toc(site, &html),
+                extra: &page.source.front.extra,
+            };
+            let value = Value::from_serializable(&data);
+            sink.put(render_page(templates, site, "page.html", &page.url, vec![("page", value)])?)?;
+            Ok(())
+        })
+        .collect();
+    let mut post_values = Vec::with_capacity(posts.len());
+    let mut feed_entries = Vec::with_capacity(posts.len());
+    let mut errors = Errors::default();
+    for result in posts {
+        match result {
+            Ok((value, entry)) => {
+                post_values.push(value);
+                feed_entries.push(entry);
+            }
+            Err(error) => errors.add(error),
+        }
+    }
+    documents.into_iter().filter_map(Result::err).for_each(|error| errors.add(error));
+    errors.check()?;
 
     let mut jobs: Vec<Job> = Vec::new();
-    for (index, value) in post_values.iter().enumerate() {
-        jobs.push(Job::page("post.html", &site.posts[index].url, [("post", value.clone())]));
-    }
-    for (page, html) in site.pages.iter().zip(&page_html) {
-        let data = PageData {
-            title: &page.source.front.title,
-            url: base.href(&page.url),
-            permalink: base.absolute(&page.url),
-            summary: &html.summary,
-            content: &html.html,
-            toc: shown_toc(site, html),
-            extra: &page.source.front.extra,
-        };
-        jobs.push(Job::page("page.html", &page.url, [("page", Value::from_serializable(&data))]));
-    }
     let all: Vec<PostId> = (0..site.posts.len()).map(PostId).collect();
     list_jobs(site, &post_values, "index.html", &UrlPath::root(), &all, Value::none(), &mut jobs);
 
@@ -259,36 +370,16 @@ pub fn render_site(
     jobs.push(Job::page("talks.html", &UrlPath::new("/talks/"), [("talks", Value::from_serializable(&talks))]));
     jobs.push(Job::page("404.html", &UrlPath::new("/404.html"), []));
 
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let pages = site.posts.len() + site.pages.len() + jobs.len();
+    let rendered: Vec<Result<(), crate::Error>> = jobs
         .into_par_iter()
-        .map(|job| {
-            let mut context = Context::new();
-            context.insert("current_url", &base.href(&job.url));
-            context.insert("current_path", job.url.as_str());
-            context.insert("current_permalink", &base.absolute(&job.url));
-            for (key, value) in job.values {
-                context.insert_value(key, value);
-            }
-            let html = templates.render(job.template, &context)?;
-            Ok(OutputFile { path: job.url.output_file(), body: Body::Text(html) })
-        })
+        .map(|job| Ok(sink.put(render_page(templates, site, job.template, &job.url, job.values)?)?))
         .collect();
-    let mut files = Vec::with_capacity(rendered.len() + site.aliases.len() + site.assets.len() + 16);
-    for result in rendered {
-        match result {
-            Ok(file) => files.push(file),
-            Err(error) => errors.push(error),
-        }
-    }
-    if !errors.is_empty() {
-        // A broken template fails on every page that uses it; report it once.
-        errors.sort();
-        errors.dedup();
-        return Err(errors);
-    }
-    let pages = files.len();
+    rendered.into_iter().filter_map(Result::err).for_each(|error| errors.add(error));
+    errors.check()?;
+    drop(post_values);
 
-    let mut generated = generated_files(site, &post_html, root).map_err(|e| vec![e])?;
+    let mut files = Vec::with_capacity(site.aliases.len() + site.tags.len() + site.assets.len() + 16);
     for alias in &site.aliases {
         files.push(OutputFile {
             path: alias.from.output_file(),
@@ -308,25 +399,66 @@ pub fn render_site(
     static_files(theme, root, &mut files).map_err(|e| vec![e])?;
     // A file of the same name in the site's static/ or content/ wins over a generated one, as
     // a blogger who writes their own robots.txt expects.
-    let taken: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let taken: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut generated = generated_files(site, &feeds, &feed_entries, root).map_err(|e| vec![e])?;
     generated.retain(|file| !taken.contains(file.path.as_str()));
+    drop(taken);
     files.extend(generated);
+    files.into_par_iter().try_for_each(|file| sink.put(file))?;
 
-    let origins = site
-        .posts
-        .iter()
-        .map(|p| (&p.url, p.source))
-        .chain(site.pages.iter().map(|p| (&p.url, p.source)))
-        .map(|(url, source)| (url.output_file(), source.path.clone()))
-        .collect();
-    Ok(RenderedSite {
-        files,
-        pages,
-        posts: site.posts.len(),
-        tags: site.tags.len(),
-        series: site.series.len(),
-        origins,
-    })
+    Ok(Counts { pages, posts: site.posts.len(), tags: site.tags.len(), series: site.series.len() })
+}
+
+/// One page through its template, with the variables every page has.
+fn render_page(
+    templates: &Templates,
+    site: &Site<'_>,
+    template: &str,
+    url: &UrlPath,
+    values: Vec<(&'static str, Value)>,
+) -> Result<OutputFile, Diagnostic> {
+    let mut context = Context::new();
+    context.insert("current_url", &site.base.href(url));
+    context.insert("current_path", url.as_str());
+    context.insert("current_permalink", &site.base.absolute(url));
+    for (key, value) in values {
+        context.insert_value(key, value);
+    }
+    let html = templates.render(template, &context)?;
+    Ok(OutputFile { path: url.output_file(), body: Body::Text(html) })
+}
+
+/// The errors of a stage, gathered from every page before the build gives up: each broken
+/// file is reported, and a broken template (which fails every page using it) once.
+#[derive(Default)]
+struct Errors {
+    content: Vec<Diagnostic>,
+    output: Option<crate::write::Error>,
+}
+
+impl Errors {
+    fn add(&mut self, error: crate::Error) {
+        match error {
+            crate::Error::Content(diagnostics) => self.content.extend(diagnostics),
+            crate::Error::Output(error) => {
+                self.output.get_or_insert(error);
+            }
+            crate::Error::Usage(message) => unreachable!("rendering has no usage errors: {message}"),
+        }
+    }
+
+    fn check(&mut self) -> Result<(), crate::Error> {
+        if let Some(error) = self.output.take() {
+            return Err(error.into());
+        }
+        if self.content.is_empty() {
+            return Ok(());
+        }
+        let mut diagnostics = std::mem::take(&mut self.content);
+        diagnostics.sort();
+        diagnostics.dedup();
+        Err(diagnostics.into())
+    }
 }
 
 /// A page to render: which template, at which URL, with which values.
@@ -380,9 +512,17 @@ fn paginator(
         next: pagers.get(pager.number).map(|p| base.href(&p.url)),
         first: base.href(&pagers[0].url),
         last: base.href(&pagers[pagers.len() - 1].url),
-        pages: pagers
-            .iter()
-            .map(|p| PageNumber { number: p.number, url: base.href(&p.url), current: p.number == pager.number })
+        pages: window(pagers.len(), pager.number, PAGE_LINKS_AROUND)
+            .into_iter()
+            .map(|number| match number {
+                Some(number) => PageNumber {
+                    number,
+                    url: base.href(&pagers[number - 1].url),
+                    current: number == pager.number,
+                    gap: false,
+                },
+                None => PageNumber { number: 0, url: String::new(), current: false, gap: true },
+            })
             .collect(),
     }
 }
@@ -529,8 +669,13 @@ fn site_value(site: &Site<'_>) -> Value {
 
 /// The files made from the whole site rather than from one template: feeds, sitemap,
 /// robots.txt, and the code stylesheet.
-fn generated_files(site: &Site<'_>, post_html: &[Rendered], root: &Path) -> Result<Vec<OutputFile>, Diagnostic> {
-    let mut files = feeds::feed_files(site, post_html);
+fn generated_files(
+    site: &Site<'_>,
+    feeds: &FeedPlan,
+    entries: &[FeedEntry],
+    root: &Path,
+) -> Result<Vec<OutputFile>, Diagnostic> {
+    let mut files = feeds.files(site, entries);
     if site.base.is_set() {
         files.push(OutputFile {
             path: UrlPath::new(sitemap::SITEMAP).output_file(),

@@ -5,6 +5,7 @@ mod harness;
 
 mod authoring;
 mod build;
+mod cache;
 mod check;
 mod content;
 mod hardening;

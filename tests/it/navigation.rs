@@ -254,3 +254,18 @@ fn each_list_page_gets_only_its_own_slice() {
     assert_eq!(build.page("/tags/t/").text("#n"), "3 of 7; page 1/3");
     assert_eq!(build.page("/tags/t/page/3/").text("#n"), "1 of 7; page 3/3");
 }
+
+#[test]
+fn a_long_list_links_its_ends_and_neighbours_not_every_page() {
+    let site = TestSite::with_config(&format!("{CONFIG}paginate = 1\n"));
+    for i in 1..=20 {
+        site.post(&format!("p{i:02}"), &format!("Post {i}"), &format!("2018-03-{i:02}"), "", "x");
+    }
+    let build = site.build();
+    let page = build.page("/page/10/");
+    assert_eq!(page.texts(".pagination li"), ["1", "…", "8", "9", "10", "11", "12", "…", "20"]);
+    assert_eq!(page.texts(".pagination [aria-current=page]"), ["10"]);
+    assert_eq!(page.hrefs(".pagination li a").first().map(String::as_str), Some("/"));
+    assert_eq!(page.hrefs(".pagination li a").last().map(String::as_str), Some("/page/20/"));
+    assert_eq!(build.page("/").texts(".pagination li"), ["1", "2", "3", "…", "20"]);
+}
