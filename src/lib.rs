@@ -106,9 +106,9 @@ pub struct Built {
 /// Loads, models and renders a site into memory; writes nothing (it reads the build cache, if
 /// there is one, but leaves it as it is).
 pub fn render_site(root: &Path, config: &Config, options: &model::Options) -> Result<Built, Error> {
-    let cache = code_cache(root, config);
+    let cache = code_cache(root, config).map(render::cache::CodeCache::read_only);
     let memory = render::MemorySink::default();
-    let rendered = render_site_to(root, config, options, cache.as_ref(), &memory)?;
+    let rendered = render_site_to(root, config, options, cache, &memory)?;
     let site = render::RenderedSite {
         files: memory.into_files(),
         pages: rendered.counts.pages,
@@ -129,12 +129,13 @@ pub struct Rendered {
 }
 
 /// Loads, models and renders a site, handing each file to `sink` as soon as it is rendered:
-/// the one pipeline behind `build` (a staging folder), `check` and `serve` (memory).
+/// the one pipeline behind `build` (a staging folder), `check` and `serve` (memory). A `cache`
+/// is saved (unless it is read-only) once the posts are rendered.
 pub fn render_site_to(
     root: &Path,
     config: &Config,
     options: &model::Options,
-    cache: Option<&render::cache::CodeCache>,
+    cache: Option<render::cache::CodeCache>,
     sink: &dyn render::OutputSink,
 ) -> Result<Rendered, Error> {
     let tz = config.time_zone();
@@ -193,11 +194,8 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     // `--no-cache` neither reads nor writes `.blog-cache/`.
     let cache = if options.no_cache { None } else { code_cache(&options.root, &config) };
     let staging = write::Staging::create(&target)?;
-    let rendered = render_site_to(&options.root, &config, &model_options, cache.as_ref(), &staging)?;
+    let rendered = render_site_to(&options.root, &config, &model_options, cache, &staging)?;
     staging.publish()?;
-    if let Some(cache) = cache {
-        cache.save();
-    }
     warnings.extend(rendered.warnings);
     Ok(Summary {
         pages: rendered.counts.pages,

@@ -39,6 +39,8 @@ pub struct CodeCache {
     /// Which saved blocks this build used; the others are dropped when the cache is written.
     used: Vec<AtomicBool>,
     added: Mutex<Vec<(Key, String)>>,
+    /// `check` reads the cache but leaves it as it is.
+    writable: bool,
 }
 
 impl CodeCache {
@@ -55,7 +57,20 @@ impl CodeCache {
             saved_html.push(html);
         }
         let used = (0..saved_html.len()).map(|_| AtomicBool::new(false)).collect();
-        CodeCache { file, namespace: namespace.to_owned(), saved, saved_html, used, added: Mutex::new(Vec::new()) }
+        CodeCache {
+            file,
+            namespace: namespace.to_owned(),
+            saved,
+            saved_html,
+            used,
+            added: Mutex::new(Vec::new()),
+            writable: true,
+        }
+    }
+
+    /// This cache, never written back: [`CodeCache::save`] does nothing.
+    pub fn read_only(self) -> CodeCache {
+        CodeCache { writable: false, ..self }
     }
 
     /// The block's HTML from the cache, or made by `highlight` and kept for the next build.
@@ -83,6 +98,9 @@ impl CodeCache {
     /// Writes the blocks this build used, if that is not what the file already holds. A cache
     /// that cannot be written is no reason to fail a build, so this returns nothing.
     pub fn save(self) {
+        if !self.writable {
+            return;
+        }
         let added = self.added.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
         let all_used = self.used.iter().all(|used| used.load(Ordering::Relaxed));
         if added.is_empty() && all_used {

@@ -13,8 +13,7 @@ use std::borrow::Cow;
 use jiff::ZonedDateTime;
 use rayon::prelude::*;
 
-use super::markdown::Rendered;
-use super::{Body, OutputFile};
+use super::{Body, OutputFile, OutputSink};
 use crate::model::{BaseUrl, PostId, Series, Site, Tag, UrlPath};
 
 pub const ATOM: &str = "/atom.xml";
@@ -55,24 +54,16 @@ fn atom_on(site: &Site<'_>) -> bool {
     site.base.is_set() && site.config.feeds.atom
 }
 
-/// What the site's feeds hold, worked out from the model before any post is rendered, so that
-/// each post's entries are written while its HTML is at hand and the HTML need not be kept.
+/// The site's feeds and the posts each one carries, worked out from the model.
 #[derive(Default)]
 pub struct FeedPlan {
     /// Each Atom feed: its URL, the page it stands for, its title, and its posts.
     atom: Vec<(UrlPath, UrlPath, String, Vec<PostId>)>,
     rss: Option<(UrlPath, Vec<PostId>)>,
-    /// By [`PostId`]: whether any Atom feed, or the RSS feed, carries the post.
-    in_atom: Vec<bool>,
-    in_rss: Vec<bool>,
 }
 
-/// One post's parts of the feeds: its Atom entry and its RSS item, where a feed carries it.
-#[derive(Debug, Default)]
-pub struct FeedEntry {
-    atom: Option<String>,
-    rss: Option<String>,
-}
+/// A post's rendered HTML and summary, as the feeds need them.
+pub type PostHtml<'a> = &'a (dyn Fn(PostId) -> (&'a str, &'a str) + Sync);
 
 impl FeedPlan {
     /// The feeds of the site: none without a `base_url`.
@@ -115,42 +106,23 @@ impl FeedPlan {
             }
         }
         let rss = site_rss(site).map(|url| (url, newest(&all)));
-
-        let mut in_atom = vec![false; site.posts.len()];
-        for (_, _, _, posts) in &atom {
-            posts.iter().for_each(|id| in_atom[id.0] = true);
-        }
-        let mut in_rss = vec![false; site.posts.len()];
-        for id in rss.iter().flat_map(|(_, posts)| posts) {
-            in_rss[id.0] = true;
-        }
-        FeedPlan { atom, rss, in_atom, in_rss }
+        FeedPlan { atom, rss }
     }
 
-    /// The post's entries, written once however many feeds carry them.
-    pub fn entry(&self, site: &Site<'_>, id: PostId, html: &Rendered) -> FeedEntry {
-        let wanted = |flags: &[bool]| flags.get(id.0).copied().unwrap_or(false);
-        FeedEntry {
-            atom: wanted(&self.in_atom).then(|| atom_entry(site, id, html)),
-            rss: wanted(&self.in_rss).then(|| rss_item(site, id, &html.html)),
-        }
-    }
-
-    /// Every feed file, from the entries of every post, by [`PostId`].
-    pub fn files(&self, site: &Site<'_>, entries: &[FeedEntry]) -> Vec<OutputFile> {
-        let mut files: Vec<OutputFile> = self
-            .atom
-            .par_iter()
-            .map(|(url, page, title, posts)| OutputFile {
-                path: url.output_file(),
-                body: Body::Text(atom_feed(site, url, page, title, posts, entries)),
-            })
-            .collect();
+    /// Writes every feed into `sink`, each as soon as it is made, so that however many feeds a
+    /// site has (one per tag and series), only a few are in memory at once. A post's entry is
+    /// made anew for each feed that carries it: cheaper than keeping every entry until the last
+    /// feed that needs it.
+    pub fn write(&self, site: &Site<'_>, html: PostHtml<'_>, sink: &dyn OutputSink) -> Result<(), crate::write::Error> {
+        self.atom.par_iter().try_for_each(|(url, page, title, posts)| {
+            let body = atom_feed(site, url, page, title, posts, html);
+            sink.put(OutputFile { path: url.output_file(), body: Body::Text(body) })
+        })?;
         if let Some((url, posts)) = &self.rss {
-            let body = rss_feed(site, url, posts, entries);
-            files.push(OutputFile { path: url.output_file(), body: Body::Text(body) });
+            let body = rss_feed(site, url, posts, html);
+            sink.put(OutputFile { path: url.output_file(), body: Body::Text(body) })?;
         }
-        files
+        Ok(())
     }
 }
 
@@ -176,10 +148,10 @@ fn entry_html(site: &Site<'_>, id: PostId, html: &str) -> String {
     absolute_links(&feed_html(html), &page, &site.base)
 }
 
-fn atom_entry(site: &Site<'_>, id: PostId, html: &Rendered) -> String {
+fn atom_entry(site: &Site<'_>, id: PostId, html: &str, summary: &str) -> String {
     let post = site.post(id);
     let permalink = escape(&site.base.absolute(&post.url));
-    let mut out = String::with_capacity(html.html.len() * 5 / 4 + 512);
+    let mut out = String::with_capacity(html.len() * 5 / 4 + 512);
     out.push_str("  <entry>\n");
     out.push_str(&format!("    <title type=\"text\">{}</title>\n", escape(post.title())));
     out.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{permalink}\"/>\n"));
@@ -195,13 +167,10 @@ fn atom_entry(site: &Site<'_>, id: PostId, html: &Rendered) -> String {
             escape(&site.base.absolute(&UrlPath::new("/tags/")))
         ));
     }
-    if !html.summary.is_empty() {
-        out.push_str(&format!(
-            "    <summary type=\"html\">{}</summary>\n",
-            escape(&entry_html(site, id, &html.summary))
-        ));
+    if !summary.is_empty() {
+        out.push_str(&format!("    <summary type=\"html\">{}</summary>\n", escape(&entry_html(site, id, summary))));
     }
-    out.push_str(&format!("    <content type=\"html\">{}</content>\n", escape(&entry_html(site, id, &html.html))));
+    out.push_str(&format!("    <content type=\"html\">{}</content>\n", escape(&entry_html(site, id, html))));
     out.push_str("  </entry>\n");
     out
 }
@@ -212,7 +181,7 @@ fn atom_feed(
     page: &UrlPath,
     title: &str,
     posts: &[PostId],
-    entries: &[FeedEntry],
+    html: PostHtml<'_>,
 ) -> String {
     let config = site.config;
     let self_url = escape(&site.base.absolute(url));
@@ -233,16 +202,19 @@ fn atom_feed(
     out.push_str(&format!("  <updated>{updated}</updated>\n"));
     out.push_str(&format!("  <author><name>{}</name></author>\n", escape(author)));
     out.push_str(&format!("  <generator version=\"{}\">blog</generator>\n", env!("CARGO_PKG_VERSION")));
-    for id in posts {
-        if let Some(entry) = entries.get(id.0).and_then(|entry| entry.atom.as_ref()) {
-            out.push_str(entry);
-        }
-    }
+    let entries: Vec<String> = posts
+        .par_iter()
+        .map(|&id| {
+            let (content, summary) = html(id);
+            atom_entry(site, id, content, summary)
+        })
+        .collect();
+    entries.iter().for_each(|entry| out.push_str(entry));
     out.push_str("</feed>\n");
     out
 }
 
-fn rss_feed(site: &Site<'_>, url: &UrlPath, posts: &[PostId], entries: &[FeedEntry]) -> String {
+fn rss_feed(site: &Site<'_>, url: &UrlPath, posts: &[PostId], html: PostHtml<'_>) -> String {
     let config = site.config;
     let description = if config.description.is_empty() { &config.title } else { &config.description };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -259,11 +231,8 @@ fn rss_feed(site: &Site<'_>, url: &UrlPath, posts: &[PostId], entries: &[FeedEnt
         out.push_str(&format!("  <lastBuildDate>{}</lastBuildDate>\n", rfc2822(date)));
     }
     out.push_str("  <generator>blog</generator>\n");
-    for id in posts {
-        if let Some(item) = entries.get(id.0).and_then(|entry| entry.rss.as_ref()) {
-            out.push_str(item);
-        }
-    }
+    let items: Vec<String> = posts.par_iter().map(|&id| rss_item(site, id, html(id).0)).collect();
+    items.iter().for_each(|item| out.push_str(item));
     out.push_str("</channel>\n</rss>\n");
     out
 }
@@ -294,19 +263,29 @@ fn rss_item(site: &Site<'_>, id: PostId, html: &str) -> String {
 /// forbids outright (a stray form feed pasted into a post would otherwise make the whole feed
 /// unreadable).
 pub fn escape(text: &str) -> String {
+    // Feeds carry whole posts, so this runs over megabytes: copy the runs of ordinary text
+    // whole and look only at the bytes that can need work (all ASCII but U+FFFE and U+FFFF,
+    // which start with 0xEF in UTF-8).
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
+    let mut copied = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            b'\t' | b'\n' | b'\r' => continue,
+            0..0x20 => "",
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => "",
+            _ => continue,
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(replacement);
+        copied = if byte == 0xEF { i + 3 } else { i + 1 };
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -513,6 +492,7 @@ mod tests {
     fn escaping_handles_markup_and_forbidden_characters() {
         assert_eq!(escape("One & <Two> \"3\" '4'"), "One &amp; &lt;Two&gt; &quot;3&quot; &apos;4&apos;");
         assert_eq!(escape("form\u{c}feed\ttab"), "formfeed\ttab");
+        assert_eq!(escape("é\u{FFFE}x\u{FFFF}ü\u{FFFD}&"), "éxü\u{FFFD}&amp;", "only U+FFFE and U+FFFF go");
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! Files leave as soon as they are rendered, through an [`OutputSink`]: `build` streams them
 //! into its staging folder, so a 10,000-post site is never held in memory whole; `check` (and
 //! `serve`) keep them in a [`MemorySink`]. A post's page is rendered right after its Markdown,
-//! in the same task, and its feed entries with it, so its HTML is made once and kept only in
-//! its template value, which the list pages share.
+//! in the same task, so its HTML is made once and kept only in its template value, which the
+//! list pages and the feeds share.
 
 pub mod cache;
 pub mod feeds;
@@ -29,7 +29,7 @@ use crate::load::{Data, Source, TalkField};
 use crate::model::paginate::{Pager, paginate, window};
 use crate::model::{PartEntry, Post, PostId, Site, Status, UrlPath};
 use cache::CodeCache;
-use feeds::{FeedEntry, FeedPlan};
+use feeds::FeedPlan;
 use markdown::{Heading, Rendered};
 pub use templates::{Templates, ThemeSource};
 
@@ -285,39 +285,40 @@ pub fn origins(site: &Site<'_>) -> BTreeMap<String, PathBuf> {
 }
 
 /// Renders the whole site into `sink`, each file as soon as it is finished. With a `cache`,
-/// code blocks highlighted by an earlier build are taken from it (and new ones added).
+/// code blocks highlighted by an earlier build are taken from it, and once every post and page
+/// is rendered the cache is saved with the blocks they used, and let go: it is not needed for
+/// the lists, and a site's worth of highlighted code is memory the lists can use.
 pub fn render_site_to(
     site: &Site<'_>,
     templates: &mut Templates,
     theme: &ThemeSource,
     root: &Path,
-    cache: Option<&CodeCache>,
+    cache: Option<CodeCache>,
     sink: &dyn OutputSink,
 ) -> Result<Counts, crate::Error> {
     let base = &site.base;
     templates.set_global("site", site_value(site));
     let templates = &*templates;
     let feeds = FeedPlan::new(site);
+    let cached = cache.as_ref();
 
-    // Each post in one task: its Markdown, its feed entries, its template value, its page.
-    let posts: Vec<Result<(Value, FeedEntry), crate::Error>> = site
+    // Each post in one task: its Markdown, its template value, its page.
+    let posts: Vec<Result<Value, crate::Error>> = site
         .posts
         .par_iter()
-        .enumerate()
-        .map(|(index, post)| {
-            let html = render_document_cached(site, post.source, cache)?;
-            let entry = feeds.entry(site, PostId(index), &html);
+        .map(|post| {
+            let html = render_document_cached(site, post.source, cached)?;
             let value = Value::from_serializable(&post_data(site, post, &html));
             drop(html);
             sink.put(render_page(templates, site, "post.html", &post.url, vec![("post", value.clone())])?)?;
-            Ok((value, entry))
+            Ok(value)
         })
         .collect();
     let documents: Vec<Result<(), crate::Error>> = site
         .pages
         .par_iter()
         .map(|page| {
-            let html = render_document_cached(site, page.source, cache)?;
+            let html = render_document_cached(site, page.source, cached)?;
             let data = PageData {
                 title: &page.source.front.title,
                 url: base.href(&page.url),
@@ -333,19 +334,18 @@ pub fn render_site_to(
         })
         .collect();
     let mut post_values = Vec::with_capacity(posts.len());
-    let mut feed_entries = Vec::with_capacity(posts.len());
     let mut errors = Errors::default();
     for result in posts {
         match result {
-            Ok((value, entry)) => {
-                post_values.push(value);
-                feed_entries.push(entry);
-            }
+            Ok(value) => post_values.push(value),
             Err(error) => errors.add(error),
         }
     }
     documents.into_iter().filter_map(Result::err).for_each(|error| errors.add(error));
     errors.check()?;
+    if let Some(cache) = cache {
+        cache.save();
+    }
 
     let mut jobs: Vec<Job> = Vec::new();
     let all: Vec<PostId> = (0..site.posts.len()).map(PostId).collect();
@@ -377,7 +377,6 @@ pub fn render_site_to(
         .collect();
     rendered.into_iter().filter_map(Result::err).for_each(|error| errors.add(error));
     errors.check()?;
-    drop(post_values);
 
     let mut files = Vec::with_capacity(site.aliases.len() + site.tags.len() + site.assets.len() + 16);
     for alias in &site.aliases {
@@ -399,14 +398,28 @@ pub fn render_site_to(
     static_files(theme, root, &mut files).map_err(|e| vec![e])?;
     // A file of the same name in the site's static/ or content/ wins over a generated one, as
     // a blogger who writes their own robots.txt expects.
-    let taken: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let mut generated = generated_files(site, &feeds, &feed_entries, root).map_err(|e| vec![e])?;
-    generated.retain(|file| !taken.contains(file.path.as_str()));
-    drop(taken);
-    files.extend(generated);
+    let taken: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    let unless_taken = UnlessTaken { taken: &taken, sink };
+    let text =
+        |id: PostId, key: &'static str| post_values[id.0].get_from_path(key).and_then(Value::as_str).unwrap_or("");
+    feeds.write(site, &|id| (text(id, "content"), text(id, "summary")), &unless_taken)?;
+    drop(post_values);
+    generated_files(site, root).map_err(|e| vec![e])?.into_iter().try_for_each(|file| unless_taken.put(file))?;
     files.into_par_iter().try_for_each(|file| sink.put(file))?;
 
     Ok(Counts { pages, posts: site.posts.len(), tags: site.tags.len(), series: site.series.len() })
+}
+
+/// Hands on the files whose path is not taken by a file of the site's own.
+struct UnlessTaken<'a> {
+    taken: &'a HashSet<String>,
+    sink: &'a dyn OutputSink,
+}
+
+impl OutputSink for UnlessTaken<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), crate::write::Error> {
+        if self.taken.contains(&file.path) { Ok(()) } else { self.sink.put(file) }
+    }
 }
 
 /// One page through its template, with the variables every page has.
@@ -667,15 +680,10 @@ fn site_value(site: &Site<'_>) -> Value {
     Value::from_serializable(&data)
 }
 
-/// The files made from the whole site rather than from one template: feeds, sitemap,
-/// robots.txt, and the code stylesheet.
-fn generated_files(
-    site: &Site<'_>,
-    feeds: &FeedPlan,
-    entries: &[FeedEntry],
-    root: &Path,
-) -> Result<Vec<OutputFile>, Diagnostic> {
-    let mut files = feeds.files(site, entries);
+/// The files made from the whole site rather than from one template, besides the feeds:
+/// sitemap, robots.txt, and the code stylesheet.
+fn generated_files(site: &Site<'_>, root: &Path) -> Result<Vec<OutputFile>, Diagnostic> {
+    let mut files = Vec::new();
     if site.base.is_set() {
         files.push(OutputFile {
             path: UrlPath::new(sitemap::SITEMAP).output_file(),
