@@ -13,7 +13,7 @@
 //! Blocks already highlighted by an earlier build come from [`super::cache`] instead.
 
 use std::cell::RefCell;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use arborium::{Config, GrammarStore, HtmlFormat};
 use arborium_theme::{Theme, ThemeSlot, builtin, slot_to_highlight_index};
@@ -56,6 +56,10 @@ const LANGUAGES: &[&str] = &[
 ];
 
 static GRAMMARS: LazyLock<Arc<GrammarStore>> = LazyLock::new(|| Arc::new(GrammarStore::new()));
+
+/// One flag a language: the first thread to meet a language compiles its grammar while the
+/// others wait, rather than every thread compiling it at once (the store would keep only one).
+static COMPILED: [OnceLock<()>; LANGUAGES.len()] = [const { OnceLock::new() }; LANGUAGES.len()];
 
 thread_local! {
     /// A parser per thread: parsing needs mutable state, the compiled grammars do not.
@@ -106,7 +110,12 @@ fn highlight_with(grammar: &str, code: &str) -> Option<String> {
                 Config { html_format: HtmlFormat::ClassNamesWithPrefix(CLASS_PREFIX.to_owned()), ..Config::default() };
             arborium::Highlighter::with_store_and_config(Arc::clone(&GRAMMARS), config)
         });
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.highlight(grammar, code).ok()));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if let Some(index) = LANGUAGES.iter().position(|known| *known == grammar) {
+                COMPILED[index].get_or_init(|| drop(GRAMMARS.get(grammar)));
+            }
+            parser.highlight(grammar, code).ok()
+        }));
         outcome.unwrap_or_else(|_| {
             *slot = None;
             None
