@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
 """The build benchmark: builds generated blogs of 1,000 and 10,000 posts with the release
-binary and prints the median wall time, CPU time (user + system) and peak memory over
-several runs. With --vs-hugo it builds the same posts with Hugo in alternation and prints
-the ratios.
+binary and prints, for each kind of build, the median wall time, CPU time (user + system) and
+peak memory over several runs. With --vs-hugo it builds the same posts with Hugo, alternating
+with our builds, and prints how many times faster and smaller we are.
 
-    cargo build --release && bench/run.py                    # 1k and 10k, 5 runs each
-    bench/run.py --posts 10000 --runs 5 --vs-hugo --hugo ~/hugo-venv/bin/hugo
-    bench/run.py --corpus /tmp/c10k --posts 10000           # a corpus made elsewhere
-    bench/run.py --mode repeat                              # warm .blog-cache/ (default: cold, --no-cache)
+    cargo build --release && bench/run.py                 # 1k and 10k, 5 runs of each mode
+    bench/run.py --posts 10000 --vs-hugo --hugo /tmp/hugo-venv/lib/python3.11/site-packages/hugo/binaries/hugo
+    bench/run.py --generator /work/shared/bench/gen_corpus.py --vs-hugo --hugo ...   # the peers' corpus
+    bench/run.py --modes repeat --posts 1000               # one mode only
 
-A run is one process: the figures come from os.wait4, so the timer's own overhead is not
-counted. Output goes to a folder on /dev/shm when it exists, as the peers' figures were
-measured on tmpfs.
+Modes (each on the same posts):
+  cold    `--no-cache`, code highlighted: every block highlighted afresh;
+  repeat  a warm `.blog-cache/`, one post edited before each run: the writer's build-again;
+  nohl    `[markdown] highlight = false`: Markdown, templates and writing only.
+
+A run is one process, timed with os.wait4 (so the timer's own work is not counted; the peak is
+the process's maximum resident set). Output goes to /dev/shm when it exists, into a fresh folder
+for each run (removed outside the timing, for both tools), as the peers' figures were measured.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+MODES = ["cold", "repeat", "nohl"]
 
 
 def run_once(command: list[str]) -> tuple[float, float, float]:
@@ -41,14 +47,39 @@ def run_once(command: list[str]) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def corpus(posts: int, fmt: str, given: Path | None, scratch: Path) -> Path:
-    if given:
-        return given
-    path = scratch / f"{fmt}-{posts}"
+def corpus(generator: Path, posts: int, fmt: str, scratch: Path) -> Path:
+    path = scratch / f"{generator.parent.parent.name}-{fmt}-{posts}"
     if not path.exists():
-        subprocess.run([sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "--posts", str(posts),
-                        "--out", str(path), "--format", fmt], check=True)
+        subprocess.run([sys.executable, str(generator), "--posts", str(posts), "--out", str(path), "--format", fmt],
+                       check=True, stdout=subprocess.DEVNULL)
     return path
+
+
+def without_highlighting(site: Path) -> Path:
+    """The same posts with highlighting off: a folder beside `site` sharing its content/."""
+    plain = site.with_name(site.name + "-nohl")
+    plain.mkdir(exist_ok=True)
+    if not (plain / "content").exists():
+        (plain / "content").symlink_to(site / "content")
+    config = (site / "site.toml").read_text()
+    (plain / "site.toml").write_text(config + "\n[markdown]\nhighlight = false\n")
+    return plain
+
+
+class Touched:
+    """Edits one post before each repeat run (a new sentence each time) and restores it after."""
+
+    def __init__(self, site: Path) -> None:
+        self.post = sorted((site / "content" / "posts").glob("*.md"))[0]
+        self.original = self.post.read_text()
+        self.count = 0
+
+    def touch(self) -> None:
+        self.count += 1
+        self.post.write_text(self.original + f"\nEdited again, for the {self.count}th time.\n")
+
+    def restore(self) -> None:
+        self.post.write_text(self.original)
 
 
 def report(name: str, runs: list[tuple[float, float, float]]) -> tuple[float, float, float]:
@@ -56,7 +87,7 @@ def report(name: str, runs: list[tuple[float, float, float]]) -> tuple[float, fl
     cpu = statistics.median(r[1] for r in runs)
     rss = statistics.median(r[2] for r in runs)
     lo, hi = min(r[0] for r in runs), max(r[0] for r in runs)
-    print(f"{name:<28} wall {wall:8.3f} s ({lo:.3f}-{hi:.3f})  cpu {cpu:8.3f} s  peak {rss:8.1f} MiB")
+    print(f"{name:<22} wall {wall:8.3f} s ({lo:.3f}-{hi:.3f})  cpu {cpu:8.3f} s  peak {rss:8.1f} MiB")
     return wall, cpu, rss
 
 
@@ -64,9 +95,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--corpus", type=Path, help="an existing blog-format site to build instead of a generated one")
-    parser.add_argument("--mode", choices=["cold", "repeat"], default="cold",
-                        help="cold: --no-cache; repeat: a warm build cache, as when a writer builds again")
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=MODES)
+    parser.add_argument("--generator", type=Path, default=ROOT / "bench" / "gen_corpus.py",
+                        help="the corpus generator (writes --format blog and --format hugo)")
     parser.add_argument("--vs-hugo", action="store_true")
     parser.add_argument("--hugo", default=shutil.which("hugo") or "hugo")
     parser.add_argument("--binary", type=Path, default=ROOT / "target" / "release" / "blog")
@@ -77,32 +108,50 @@ def main() -> None:
         sys.exit(f"{args.binary} is missing: run `cargo build --release` first")
     args.scratch.mkdir(parents=True, exist_ok=True)
     out_base = Path("/dev/shm") if Path("/dev/shm").is_dir() else args.scratch
+    out = out_base / "blog-bench-out"
     for posts in args.posts:
-        site = corpus(posts, "blog", args.corpus, args.scratch)
-        out = out_base / f"blog-bench-out-{posts}"
-        blog = [str(args.binary), "build", "--root", str(site), "-o", str(out), "--force"]
-        if args.mode == "cold":
-            blog.append("--no-cache")
-        else:
-            run_once(blog)  # fills the cache
+        site = corpus(args.generator, posts, "blog", args.scratch)
+        commands = {
+            "cold": [str(args.binary), "build", "--root", str(site), "-o", str(out), "--no-cache"],
+            "repeat": [str(args.binary), "build", "--root", str(site), "-o", str(out)],
+            "nohl": [str(args.binary), "build", "--root", str(without_highlighting(site)), "-o", str(out)],
+        }
+        touched = Touched(site)
         hugo = None
         if args.vs_hugo:
-            hugo_site = corpus(posts, "hugo", None, args.scratch)
-            hugo = [args.hugo, "--quiet", "-s", str(hugo_site), "-d", str(out_base / f"hugo-bench-out-{posts}")]
-            run_once(hugo)  # warm-up
-        run_once(blog)  # warm-up: page cache and output folder
-        ours, theirs = [], []
-        for _ in range(args.runs):
-            ours.append(run_once(blog))
-            if hugo:
-                shutil.rmtree(out_base / f"hugo-bench-out-{posts}", ignore_errors=True)
-                theirs.append(run_once(hugo))
-        print(f"# {posts} posts, {args.runs} runs, {args.mode} build ({site})")
-        mine = report("blog", ours)
+            hugo_site = corpus(args.generator, posts, "hugo", args.scratch)
+            hugo = [args.hugo, "--quiet", "-s", str(hugo_site), "-d", str(out)]
+
+        def timed(command: list[str]) -> tuple[float, float, float]:
+            shutil.rmtree(out, ignore_errors=True)
+            return run_once(command)
+
+        # Warm-ups, untimed: the page cache, and for repeat the build cache.
+        for mode in args.modes:
+            timed(commands[mode])
+        if hugo:
+            timed(hugo)
+        results: dict[str, list[tuple[float, float, float]]] = {mode: [] for mode in args.modes}
+        theirs = []
+        try:
+            for _ in range(args.runs):
+                for mode in args.modes:
+                    if mode == "repeat":
+                        touched.touch()
+                    results[mode].append(timed(commands[mode]))
+                if hugo:
+                    theirs.append(timed(hugo))
+        finally:
+            touched.restore()
+        shutil.rmtree(out, ignore_errors=True)
+
+        print(f"# {posts} posts, median of {args.runs} runs ({site})")
+        ours = {mode: report(f"blog {mode}", runs) for mode, runs in results.items()}
         if hugo:
             other = report("hugo", theirs)
-            print(f"{'hugo / blog':<28} wall {other[0] / mine[0]:8.1f} x          cpu {other[1] / mine[1]:8.1f} x"
-                  f"        memory {other[2] / mine[2]:6.1f} x")
+            for mode, mine in ours.items():
+                print(f"{'hugo / blog ' + mode:<22} wall {other[0] / mine[0]:8.1f} x"
+                      f"{'':18}cpu {other[1] / mine[1]:8.1f} x{'':7}peak {other[2] / mine[2]:6.1f} x")
 
 
 if __name__ == "__main__":

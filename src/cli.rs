@@ -97,7 +97,7 @@ pub struct BuildArgs {
     /// Replace the contents of an output folder that blog did not write.
     #[arg(long)]
     pub force: bool,
-    /// Ignore the build cache in .blog-cache/.
+    /// Neither read nor write the build cache in .blog-cache/ (code highlighted by earlier builds).
     #[arg(long)]
     pub no_cache: bool,
     /// Use this base URL instead of site.toml's.

@@ -105,15 +105,17 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Loads, models and renders a site; writes nothing.
+/// Loads, models and renders a site into memory; writes nothing (it reads the build cache, if
+/// there is one, but leaves it as it is).
 pub fn render_site(root: &Path, config: &Config, options: &model::Options) -> Result<Built, Error> {
     let content = load::load(root, &config.time_zone())?;
     let mut theme = Theme::load(root, config)?;
     render_loaded(root, config, &content, &mut theme, options, None)
 }
 
-/// The stages after loading: model and render, from content already in memory. `serve` keeps
-/// its `Content`, `Theme` and Markdown cache between rebuilds and calls this after each change.
+/// The stages after loading, into memory: model and render, from content already in memory.
+/// `serve` keeps its `Content`, `Theme` and Markdown cache between rebuilds and calls this
+/// after each change.
 pub fn render_loaded(
     root: &Path,
     config: &Config,
@@ -122,11 +124,19 @@ pub fn render_loaded(
     options: &model::Options,
     markdown: Option<&render::MarkdownCache>,
 ) -> Result<Built, Error> {
-    let site = model::Site::assemble(config, content, options)?;
-    let mut rendered = render::render_site_cached(&site, &mut theme.templates, &theme.source, root, markdown)?;
-    let mut warnings = site.warnings;
-    warnings.append(&mut rendered.warnings);
-    Ok(Built { site: rendered, warnings })
+    let cache = code_cache(root, config).map(render::cache::CodeCache::read_only);
+    let memory = render::MemorySink::default();
+    let rendered = render_loaded_to(root, config, content, theme, options, markdown, cache, &memory)?;
+    let site = render::RenderedSite {
+        files: memory.into_files(),
+        pages: rendered.counts.pages,
+        posts: rendered.counts.posts,
+        tags: rendered.counts.tags,
+        series: rendered.counts.series,
+        origins: rendered.origins,
+        warnings: Vec::new(),
+    };
+    Ok(Built { site, warnings: rendered.warnings })
 }
 
 /// The theme a site uses and its templates (the site's `templates/` over the theme's), loaded.
@@ -141,6 +151,57 @@ impl Theme {
         let templates = render::Templates::load(root, &source, config.time_zone())?;
         Ok(Theme { source, templates })
     }
+}
+
+/// What [`render_site_to`] reports besides the files it handed on.
+pub struct Rendered {
+    pub counts: render::Counts,
+    /// The model's and the documents' warnings together.
+    pub warnings: Vec<Diagnostic>,
+    /// The Markdown file behind each post's and page's HTML, by output path.
+    pub origins: std::collections::BTreeMap<String, PathBuf>,
+}
+
+/// Loads, models and renders a site, handing each file to `sink` as soon as it is rendered:
+/// the one pipeline behind `build` (a staging folder), `check` and `serve` (memory). A `cache`
+/// is saved (unless it is read-only) once the posts are rendered.
+pub fn render_site_to(
+    root: &Path,
+    config: &Config,
+    options: &model::Options,
+    cache: Option<render::cache::CodeCache>,
+    sink: &dyn render::OutputSink,
+) -> Result<Rendered, Error> {
+    let content = load::load(root, &config.time_zone())?;
+    let mut theme = Theme::load(root, config)?;
+    render_loaded_to(root, config, &content, &mut theme, options, None, cache, sink)
+}
+
+#[allow(clippy::too_many_arguments)] // the pipeline's inputs, each needed
+fn render_loaded_to(
+    root: &Path,
+    config: &Config,
+    content: &load::Content,
+    theme: &mut Theme,
+    options: &model::Options,
+    markdown: Option<&render::MarkdownCache>,
+    cache: Option<render::cache::CodeCache>,
+    sink: &dyn render::OutputSink,
+) -> Result<Rendered, Error> {
+    let site = model::Site::assemble(config, content, options)?;
+    let mut counts = render::render_site_to(&site, &mut theme.templates, &theme.source, root, markdown, cache, sink)?;
+    let mut warnings = site.warnings.clone();
+    warnings.append(&mut counts.warnings);
+    Ok(Rendered { counts, origins: render::origins(&site), warnings })
+}
+
+/// The build cache of highlighted code in `.blog-cache/` under `root`, when the site
+/// highlights code. Its blocks are keyed by the highlighter's version and the theme setting
+/// besides their language and code.
+pub fn code_cache(root: &Path, config: &Config) -> Option<render::cache::CodeCache> {
+    let markdown = &config.markdown;
+    let namespace = format!("{}\n{}", render::highlight::VERSION, markdown.highlight_theme);
+    markdown.highlight.then(|| render::cache::CodeCache::open(root, &namespace))
 }
 
 /// Reads `site.toml` and works out this build's model options: its one "now", and its base URL.
@@ -171,20 +232,24 @@ pub fn prepare(options: &BuildOptions) -> Result<(Config, model::Options, Vec<Di
     Ok((config, model::Options { now, drafts: options.drafts, future: options.future, base }, warnings))
 }
 
-/// `blog build`: the whole pipeline, published atomically.
+/// `blog build`: the whole pipeline, each file streamed into a staging folder as it is rendered,
+/// published atomically.
 pub fn build(options: &BuildOptions) -> Result<Summary, Error> {
     let started = Instant::now();
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     let target = write::Target::check(&options.root, &output, options.force)?;
     let (config, model_options, mut warnings) = prepare(options)?;
-    let built = render_site(&options.root, &config, &model_options)?;
-    write::publish(&target, &built.site.files)?;
-    warnings.extend(built.warnings);
+    // `--no-cache` neither reads nor writes `.blog-cache/`.
+    let cache = if options.no_cache { None } else { code_cache(&options.root, &config) };
+    let staging = write::Staging::create(&target)?;
+    let rendered = render_site_to(&options.root, &config, &model_options, cache, &staging)?;
+    staging.publish()?;
+    warnings.extend(rendered.warnings);
     Ok(Summary {
-        pages: built.site.pages,
-        posts: built.site.posts,
-        tags: built.site.tags,
-        series: built.site.series,
+        pages: rendered.counts.pages,
+        posts: rendered.counts.posts,
+        tags: rendered.counts.tags,
+        series: rendered.counts.series,
         elapsed: started.elapsed(),
         warnings,
         output,

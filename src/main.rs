@@ -2,6 +2,11 @@
 
 mod cli;
 
+/// A build allocates and frees millions of small strings from every core at once; mimalloc's
+/// per-thread heaps do that markedly faster than glibc's malloc, and return memory sooner.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::Parser;

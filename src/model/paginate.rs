@@ -33,20 +33,30 @@ pub fn page_url(root: &UrlPath, number: usize) -> UrlPath {
     if number <= 1 { root.clone() } else { root.join(&format!("page/{number}")) }
 }
 
-/// The page numbers a pager shows: the first and last pages, and `radius` pages either side of
-/// the current one, with `None` where numbers are left out. Listing every number would give
-/// each of a 1,000-page list's pages 1,000 links: quadratic output for a long-running blog.
-pub fn window(count: usize, current: usize, radius: usize) -> Vec<Option<usize>> {
-    let mut shown = Vec::new();
-    for number in 1..=count {
-        let near = number.abs_diff(current) <= radius;
-        if number == 1 || number == count || near {
-            shown.push(Some(number));
-        } else if shown.last().is_some_and(Option::is_some) {
-            shown.push(None);
+/// The page numbers a list page links to, out of `count`: the first and the last, and up to
+/// `around` on each side of `current`; `None` stands for the numbers left out between them.
+///
+/// A tag with 400 pages would otherwise link all 400 from each of its pages, which makes the
+/// lists grow with the square of their length (160,000 links for that one tag).
+pub fn window(count: usize, current: usize, around: usize) -> Vec<Option<usize>> {
+    let shown = |n: usize| n == 1 || n == count || n.abs_diff(current) <= around;
+    let mut numbers = Vec::new();
+    for n in 1..=count {
+        if shown(n) {
+            numbers.push(Some(n));
+        } else if numbers.last().is_some_and(Option::is_some) {
+            numbers.push(None);
         }
     }
-    shown
+    // A gap of a single number would save nothing: show the number.
+    for i in 1..numbers.len().saturating_sub(1) {
+        if let (Some(before), None, Some(after)) = (numbers[i - 1], numbers[i], numbers[i + 1])
+            && after == before + 2
+        {
+            numbers[i] = Some(before + 1);
+        }
+    }
+    numbers
 }
 
 #[cfg(test)]
@@ -63,18 +73,6 @@ mod tests {
     }
 
     #[test]
-    fn the_window_keeps_ends_and_neighbours() {
-        assert_eq!(window(1, 1, 2), vec![Some(1)]);
-        assert_eq!(window(5, 3, 2), (1..=5).map(Some).collect::<Vec<_>>());
-        assert_eq!(
-            window(100, 50, 2),
-            vec![Some(1), None, Some(48), Some(49), Some(50), Some(51), Some(52), None, Some(100)]
-        );
-        assert_eq!(window(100, 1, 2), vec![Some(1), Some(2), Some(3), None, Some(100)]);
-        assert_eq!(window(7, 4, 2), (1..=7).map(Some).collect::<Vec<_>>());
-    }
-
-    #[test]
     fn edge_sizes() {
         assert_eq!(paginate(&UrlPath::root(), 0, 10).len(), 1);
         assert_eq!(paginate(&UrlPath::root(), 0, 10)[0].items, 0..0);
@@ -83,5 +81,22 @@ mod tests {
         assert_eq!(paginate(&UrlPath::root(), 3, 1).len(), 3);
         assert_eq!(paginate(&UrlPath::root(), 5, 0).len(), 5);
         assert_eq!(page_url(&UrlPath::root(), 2).as_str(), "/page/2/");
+    }
+
+    #[test]
+    fn the_window_shows_the_ends_and_the_neighbours() {
+        let shown = |count, current| {
+            window(count, current, 2)
+                .iter()
+                .map(|n| n.map_or("…".to_owned(), |n| n.to_string()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(shown(1, 1), "1");
+        assert_eq!(shown(7, 4), "1 2 3 4 5 6 7");
+        assert_eq!(shown(400, 1), "1 2 3 … 400");
+        assert_eq!(shown(400, 200), "1 … 198 199 200 201 202 … 400");
+        assert_eq!(shown(400, 5), "1 2 3 4 5 6 7 … 400", "a gap of one number shows the number");
+        assert_eq!(shown(400, 400), "1 … 398 399 400");
     }
 }

@@ -13,8 +13,7 @@ use std::borrow::Cow;
 use jiff::ZonedDateTime;
 use rayon::prelude::*;
 
-use super::markdown::Rendered;
-use super::{Body, OutputFile};
+use super::{Body, OutputFile, OutputSink};
 use crate::model::{BaseUrl, PostId, Series, Site, Tag, UrlPath};
 
 pub const ATOM: &str = "/atom.xml";
@@ -24,14 +23,11 @@ const ATOM_FILE: &str = "atom.xml";
 /// What a feed's `<updated>` says when it has no entries: fixed, so builds stay reproducible.
 const NO_ENTRIES_UPDATED: &str = "1970-01-01T00:00:00+00:00";
 
-/// A post's content as a feed reader should get it: readers run no scripts and often strip
-/// iframes, so embeds are plain links (`Rendered::feed_html`) and a talk card comes first as
-/// one paragraph of links.
-fn feed_content<'a>(html: &'a Rendered, talk: Option<&str>) -> Cow<'a, str> {
-    match talk {
-        Some(card) => Cow::Owned(format!("{card}\n{}", html.feed_html())),
-        None => Cow::Borrowed(html.feed_html()),
-    }
+/// The post's HTML as a feed reader should get it. Feed readers run no scripts and often strip
+/// iframes, so this is where embeds (a YouTube player, a talk card's slides) become plain links;
+/// the embeds module plugs in here.
+pub fn feed_html(post_html: &str) -> Cow<'_, str> {
+    Cow::Borrowed(post_html)
 }
 
 /// The site's Atom feed, when this build writes one.
@@ -58,65 +54,76 @@ fn atom_on(site: &Site<'_>) -> bool {
     site.base.is_set() && site.config.feeds.atom
 }
 
-/// Every feed of the site. `post_html` is each post's rendered Markdown, by [`PostId`].
-/// `talks` holds each post's talk card in its feed form, when it has one.
-pub fn feed_files(site: &Site<'_>, post_html: &[Rendered], talks: &[Option<&str>]) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    if !site.base.is_set() {
-        return files;
-    }
-    // `limit = 0` means every post, for readers who want the whole archive.
-    let limit = match site.config.feeds.limit {
-        0 => usize::MAX,
-        n => n,
-    };
-    let newest = |posts: &[PostId]| -> Vec<PostId> { posts.iter().copied().take(limit).collect() };
-    let all: Vec<PostId> = (0..site.posts.len()).map(PostId).collect();
+/// The site's feeds and the posts each one carries, worked out from the model.
+#[derive(Default)]
+pub struct FeedPlan {
+    /// Each Atom feed: its URL, the page it stands for, its title, and its posts.
+    atom: Vec<(UrlPath, UrlPath, String, Vec<PostId>)>,
+    rss: Option<(UrlPath, Vec<PostId>)>,
+}
 
-    let mut atom_feeds: Vec<(UrlPath, UrlPath, String, Vec<PostId>)> = Vec::new();
-    if let Some(url) = site_atom(site) {
-        atom_feeds.push((url, UrlPath::root(), site.config.title.clone(), newest(&all)));
-    }
-    for tag in &site.tags {
-        if let Some(url) = tag_atom(site, tag) {
-            let title = format!("{} · {}", site.config.title, tag.name);
-            atom_feeds.push((url, tag.url.clone(), title, newest(&tag.posts)));
+/// A post's rendered HTML and summary, as the feeds need them.
+pub type PostHtml<'a> = &'a (dyn Fn(PostId) -> (&'a str, &'a str) + Sync);
+
+impl FeedPlan {
+    /// The feeds of the site: none without a `base_url`.
+    pub fn new(site: &Site<'_>) -> FeedPlan {
+        if !site.base.is_set() {
+            return FeedPlan::default();
         }
-    }
-    for series in &site.series {
-        if let Some(url) = series_atom(site, series) {
-            // Newest first, as in every feed, whatever the part order; ids are newest first.
-            let mut posts: Vec<PostId> = series
-                .parts
-                .iter()
-                .filter_map(|p| match p.entry {
-                    crate::model::PartEntry::Post(id) => Some(id),
-                    crate::model::PartEntry::Coming { .. } => None,
-                })
-                .collect();
-            posts.sort();
-            let title = format!("{} · {}", site.config.title, series.name);
-            atom_feeds.push((url, series.url.clone(), title, newest(&posts)));
+        // `limit = 0` means every post, for readers who want the whole archive.
+        let limit = match site.config.feeds.limit {
+            0 => usize::MAX,
+            n => n,
+        };
+        let newest = |posts: &[PostId]| -> Vec<PostId> { posts.iter().copied().take(limit).collect() };
+        let all: Vec<PostId> = (0..site.posts.len()).map(PostId).collect();
+
+        let mut atom = Vec::new();
+        if let Some(url) = site_atom(site) {
+            atom.push((url, UrlPath::root(), site.config.title.clone(), newest(&all)));
         }
+        for tag in &site.tags {
+            if let Some(url) = tag_atom(site, tag) {
+                let title = format!("{} · {}", site.config.title, tag.name);
+                atom.push((url, tag.url.clone(), title, newest(&tag.posts)));
+            }
+        }
+        for series in &site.series {
+            if let Some(url) = series_atom(site, series) {
+                // Newest first, as in every feed, whatever the part order; ids are newest first.
+                let mut posts: Vec<PostId> = series
+                    .parts
+                    .iter()
+                    .filter_map(|p| match p.entry {
+                        crate::model::PartEntry::Post(id) => Some(id),
+                        crate::model::PartEntry::Coming { .. } => None,
+                    })
+                    .collect();
+                posts.sort();
+                let title = format!("{} · {}", site.config.title, series.name);
+                atom.push((url, series.url.clone(), title, newest(&posts)));
+            }
+        }
+        let rss = site_rss(site).map(|url| (url, newest(&all)));
+        FeedPlan { atom, rss }
     }
 
-    let mut wanted = vec![false; site.posts.len()];
-    for (_, _, _, posts) in &atom_feeds {
-        posts.iter().for_each(|id| wanted[id.0] = true);
+    /// Writes every feed into `sink`, each as soon as it is made, so that however many feeds a
+    /// site has (one per tag and series), only a few are in memory at once. A post's entry is
+    /// made anew for each feed that carries it: cheaper than keeping every entry until the last
+    /// feed that needs it.
+    pub fn write(&self, site: &Site<'_>, html: PostHtml<'_>, sink: &dyn OutputSink) -> Result<(), crate::write::Error> {
+        self.atom.par_iter().try_for_each(|(url, page, title, posts)| {
+            let body = atom_feed(site, url, page, title, posts, html);
+            sink.put(OutputFile { path: url.output_file(), body: Body::Text(body) })
+        })?;
+        if let Some((url, posts)) = &self.rss {
+            let body = rss_feed(site, url, posts, html);
+            sink.put(OutputFile { path: url.output_file(), body: Body::Text(body) })?;
+        }
+        Ok(())
     }
-    let entries: Vec<Option<String>> = (0..site.posts.len())
-        .into_par_iter()
-        .map(|i| wanted[i].then(|| atom_entry(site, PostId(i), &post_html[i], talks[i])))
-        .collect();
-    for (url, page, title, posts) in &atom_feeds {
-        let body = atom_feed(site, url, page, title, posts, &entries);
-        files.push(OutputFile { path: url.output_file(), body: Body::Text(body) });
-    }
-    if let Some(url) = site_rss(site) {
-        let body = rss_feed(site, &url, &newest(&all), post_html, talks);
-        files.push(OutputFile { path: url.output_file(), body: Body::Text(body) });
-    }
-    files
 }
 
 /// A post's date as RFC 3339, with the offset it was written in.
@@ -138,13 +145,13 @@ fn newest_change<'a>(site: &'a Site<'_>, posts: &[PostId]) -> Option<&'a ZonedDa
 /// The post's content for a feed: embeds as links, every address absolute.
 fn entry_html(site: &Site<'_>, id: PostId, html: &str) -> String {
     let page = site.base.absolute(&site.post(id).url);
-    absolute_links(html, &page, &site.base)
+    absolute_links(&feed_html(html), &page, &site.base)
 }
 
-fn atom_entry(site: &Site<'_>, id: PostId, html: &Rendered, talk: Option<&str>) -> String {
+fn atom_entry(site: &Site<'_>, id: PostId, html: &str, summary: &str) -> String {
     let post = site.post(id);
     let permalink = escape(&site.base.absolute(&post.url));
-    let mut out = String::with_capacity(html.html.len() * 5 / 4 + 512);
+    let mut out = String::with_capacity(html.len() * 5 / 4 + 512);
     out.push_str("  <entry>\n");
     out.push_str(&format!("    <title type=\"text\">{}</title>\n", escape(post.title())));
     out.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{permalink}\"/>\n"));
@@ -160,16 +167,10 @@ fn atom_entry(site: &Site<'_>, id: PostId, html: &Rendered, talk: Option<&str>) 
             escape(&site.base.absolute(&UrlPath::new("/tags/")))
         ));
     }
-    if !html.summary.is_empty() {
-        out.push_str(&format!(
-            "    <summary type=\"html\">{}</summary>\n",
-            escape(&entry_html(site, id, &html.summary))
-        ));
+    if !summary.is_empty() {
+        out.push_str(&format!("    <summary type=\"html\">{}</summary>\n", escape(&entry_html(site, id, summary))));
     }
-    out.push_str(&format!(
-        "    <content type=\"html\">{}</content>\n",
-        escape(&entry_html(site, id, &feed_content(html, talk)))
-    ));
+    out.push_str(&format!("    <content type=\"html\">{}</content>\n", escape(&entry_html(site, id, html))));
     out.push_str("  </entry>\n");
     out
 }
@@ -180,7 +181,7 @@ fn atom_feed(
     page: &UrlPath,
     title: &str,
     posts: &[PostId],
-    entries: &[Option<String>],
+    html: PostHtml<'_>,
 ) -> String {
     let config = site.config;
     let self_url = escape(&site.base.absolute(url));
@@ -201,24 +202,20 @@ fn atom_feed(
     out.push_str(&format!("  <updated>{updated}</updated>\n"));
     out.push_str(&format!("  <author><name>{}</name></author>\n", escape(author)));
     out.push_str(&format!("  <generator version=\"{}\">blog</generator>\n", env!("CARGO_PKG_VERSION")));
-    for id in posts {
-        if let Some(entry) = &entries[id.0] {
-            out.push_str(entry);
-        }
-    }
+    let entries: Vec<String> = posts
+        .par_iter()
+        .map(|&id| {
+            let (content, summary) = html(id);
+            atom_entry(site, id, content, summary)
+        })
+        .collect();
+    entries.iter().for_each(|entry| out.push_str(entry));
     out.push_str("</feed>\n");
     out
 }
 
-fn rss_feed(
-    site: &Site<'_>,
-    url: &UrlPath,
-    posts: &[PostId],
-    post_html: &[Rendered],
-    talks: &[Option<&str>],
-) -> String {
+fn rss_feed(site: &Site<'_>, url: &UrlPath, posts: &[PostId], html: PostHtml<'_>) -> String {
     let config = site.config;
-    let rfc2822 = |date: &ZonedDateTime| jiff::fmt::rfc2822::to_string(date).unwrap_or_else(|_| rfc3339(date));
     let description = if config.description.is_empty() { &config.title } else { &config.description };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
@@ -234,47 +231,61 @@ fn rss_feed(
         out.push_str(&format!("  <lastBuildDate>{}</lastBuildDate>\n", rfc2822(date)));
     }
     out.push_str("  <generator>blog</generator>\n");
-    let items: Vec<String> = posts
-        .par_iter()
-        .map(|&id| {
-            let post = site.post(id);
-            let permalink = escape(&site.base.absolute(&post.url));
-            let mut item = String::from("  <item>\n");
-            item.push_str(&format!("    <title>{}</title>\n", escape(post.title())));
-            item.push_str(&format!("    <link>{permalink}</link>\n"));
-            item.push_str(&format!("    <guid isPermaLink=\"true\">{permalink}</guid>\n"));
-            item.push_str(&format!("    <pubDate>{}</pubDate>\n", rfc2822(&post.date)));
-            for &tag in &post.tags {
-                item.push_str(&format!("    <category>{}</category>\n", escape(&site.tag(tag).name)));
-            }
-            let html = entry_html(site, id, &feed_content(&post_html[id.0], talks[id.0]));
-            item.push_str(&format!("    <description>{}</description>\n", escape(&html)));
-            item.push_str("  </item>\n");
-            item
-        })
-        .collect();
+    let items: Vec<String> = posts.par_iter().map(|&id| rss_item(site, id, html(id).0)).collect();
     items.iter().for_each(|item| out.push_str(item));
     out.push_str("</channel>\n</rss>\n");
     out
+}
+
+fn rfc2822(date: &ZonedDateTime) -> String {
+    jiff::fmt::rfc2822::to_string(date).unwrap_or_else(|_| rfc3339(date))
+}
+
+fn rss_item(site: &Site<'_>, id: PostId, html: &str) -> String {
+    let post = site.post(id);
+    let permalink = escape(&site.base.absolute(&post.url));
+    let mut item = String::with_capacity(html.len() * 5 / 4 + 512);
+    item.push_str("  <item>\n");
+    item.push_str(&format!("    <title>{}</title>\n", escape(post.title())));
+    item.push_str(&format!("    <link>{permalink}</link>\n"));
+    item.push_str(&format!("    <guid isPermaLink=\"true\">{permalink}</guid>\n"));
+    item.push_str(&format!("    <pubDate>{}</pubDate>\n", rfc2822(&post.date)));
+    for &tag in &post.tags {
+        item.push_str(&format!("    <category>{}</category>\n", escape(&site.tag(tag).name)));
+    }
+    let html = entry_html(site, id, html);
+    item.push_str(&format!("    <description>{}</description>\n", escape(&html)));
+    item.push_str("  </item>\n");
+    item
 }
 
 /// Escapes text for XML content or a quoted attribute, dropping the control characters XML 1.0
 /// forbids outright (a stray form feed pasted into a post would otherwise make the whole feed
 /// unreadable).
 pub fn escape(text: &str) -> String {
+    // Feeds carry whole posts, so this runs over megabytes: copy the runs of ordinary text
+    // whole and look only at the bytes that can need work (all ASCII but U+FFFE and U+FFFF,
+    // which start with 0xEF in UTF-8).
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
+    let mut copied = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            b'\t' | b'\n' | b'\r' => continue,
+            0..0x20 => "",
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => "",
+            _ => continue,
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(replacement);
+        copied = if byte == 0xEF { i + 3 } else { i + 1 };
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -481,6 +492,7 @@ mod tests {
     fn escaping_handles_markup_and_forbidden_characters() {
         assert_eq!(escape("One & <Two> \"3\" '4'"), "One &amp; &lt;Two&gt; &quot;3&quot; &apos;4&apos;");
         assert_eq!(escape("form\u{c}feed\ttab"), "formfeed\ttab");
+        assert_eq!(escape("é\u{FFFE}x\u{FFFF}ü\u{FFFD}&"), "éxü\u{FFFD}&amp;", "only U+FFFE and U+FFFF go");
     }
 
     #[test]

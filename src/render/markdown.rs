@@ -92,115 +92,163 @@ pub fn render(
     code_block: &dyn Fn(&str, &str) -> String,
     links: &Links<'_>,
 ) -> Result<Rendered, Vec<BrokenLink>> {
-    let mut events: Vec<Event<'_>> = Vec::with_capacity(markdown.len() / 16);
-    let mut toc = Vec::new();
-    let mut ids = IdSet::default();
-    let mut word_count = 0;
-    let mut depth = 0usize; // open block containers (lists, quotes, tables, footnotes)
-    let mut first_paragraph_seen = false;
-    let mut broken = Vec::new();
-    // Links are resolved as they stream by, so those inside headings are resolved too.
-    let mut parser = Parser::new_ext(markdown, parser_options(config))
-        .into_offset_iter()
-        .map(|(event, range)| resolve_internal_link(event, range.start, links, &mut broken));
-
-    while let Some(event) = parser.next() {
-        match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                let mut inner = Vec::new();
-                let mut text = String::new();
-                for event in parser.by_ref() {
-                    match &event {
-                        Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(t) | Event::Code(t) => text.push_str(t),
-                        _ => {}
-                    }
-                    inner.push(event);
-                }
-                word_count += count_words(&text);
-                let id = ids.claim(id.as_deref().map(str::to_owned).unwrap_or_else(|| slug::slugify(&text)));
-                let mut open = format!("<{level} id=\"{}\"", escape(&id));
-                if !classes.is_empty() {
-                    open.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
-                }
-                for (name, value) in &attrs {
-                    open.push_str(&format!(" {}=\"{}\"", escape(name), escape(value.as_deref().unwrap_or(""))));
-                }
-                open.push('>');
-                let mut body = String::new();
-                html::push_html(&mut body, inner.into_iter());
-                let anchor = format!(
-                    "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></{level}>\n",
-                    id = escape(&id)
-                );
-                toc.push(Heading { level: heading_number(level), id, title: text });
-                events.push(Event::Html(CowStr::from(open + &body + &anchor)));
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let language = match &kind {
-                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_owned(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                let mut code = String::new();
-                for event in parser.by_ref() {
-                    match event {
-                        Event::End(TagEnd::CodeBlock) => break,
-                        Event::Text(t) => code.push_str(&t),
-                        _ => {}
-                    }
-                }
-                events.push(Event::Html(CowStr::from(code_block(&language, &code))));
-            }
-            Event::Start(Tag::Paragraph) if depth == 0 && !first_paragraph_seen => {
-                events.push(Event::Html(CowStr::Borrowed(FIRST_PARAGRAPH_START)));
-                events.push(event);
-            }
-            Event::End(TagEnd::Paragraph) if depth == 0 && !first_paragraph_seen => {
-                first_paragraph_seen = true;
-                events.push(event);
-                events.push(Event::Html(CowStr::Borrowed(FIRST_PARAGRAPH_END)));
-            }
-            Event::Start(
-                Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_) | Tag::FootnoteDefinition(_) | Tag::Item,
-            ) => {
-                depth += 1;
-                events.push(event);
-            }
-            Event::End(
-                TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Table | TagEnd::FootnoteDefinition | TagEnd::Item,
-            ) => {
-                depth = depth.saturating_sub(1);
-                events.push(event);
-            }
-            Event::Text(ref text) => {
-                word_count += count_words(text);
-                events.push(event);
-            }
-            other => events.push(other),
-        }
-    }
-
-    drop(parser);
-    if !broken.is_empty() {
-        return Err(broken);
-    }
+    let mut document = Document {
+        parser: Parser::new_ext(markdown, parser_options(config)).into_offset_iter(),
+        code_block,
+        links,
+        pending: None,
+        toc: Vec::new(),
+        ids: IdSet::default(),
+        word_count: 0,
+        depth: 0,
+        first_paragraph_seen: false,
+        broken: Vec::new(),
+    };
+    // The events stream from the parser through `Document` into the HTML writer, never
+    // gathered: a post's events would take several times its Markdown's size in memory.
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, &mut document);
+    if !document.broken.is_empty() {
+        return Err(document.broken);
+    }
     let (html, first_paragraph) = take_first_paragraph(out);
     let summary = match more_marker(&html) {
         Some(end) => html[..end].trim().to_owned(),
         None => first_paragraph,
     };
+    let word_count = document.word_count;
     Ok(Rendered {
         html,
         summary,
-        toc,
+        toc: document.toc,
         word_count,
         reading_time: word_count.div_ceil(WORDS_PER_MINUTE).max(1),
         feed_html: None,
         has_embeds: false,
         warnings: Vec::new(),
     })
+}
+
+/// The parser's events as the page needs them, gathering what else a document yields as they
+/// pass: headings get ids and anchors (and go into the table of contents), fenced code goes
+/// through the code block hook, the first paragraph is marked, words are counted, and internal
+/// links are resolved (including those inside headings).
+struct Document<'a, 'h> {
+    parser: pulldown_cmark::OffsetIter<'a>,
+    code_block: &'h dyn Fn(&str, &str) -> String,
+    links: &'h Links<'h>,
+    /// An event to give before the parser's next one.
+    pending: Option<Event<'a>>,
+    toc: Vec<Heading>,
+    ids: IdSet,
+    word_count: usize,
+    /// Open block containers (lists, quotes, tables, footnotes).
+    depth: usize,
+    first_paragraph_seen: bool,
+    broken: Vec<BrokenLink>,
+}
+
+impl<'a> Document<'a, '_> {
+    fn next_resolved(&mut self) -> Option<Event<'a>> {
+        let (event, range) = self.parser.next()?;
+        Some(resolve_internal_link(event, range.start, self.links, &mut self.broken))
+    }
+
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: &[CowStr<'a>],
+        attrs: &Attributes<'a>,
+    ) -> Event<'a> {
+        let mut inner = Vec::new();
+        let mut text = String::new();
+        while let Some(event) = self.next_resolved() {
+            match &event {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                _ => {}
+            }
+            inner.push(event);
+        }
+        self.word_count += count_words(&text);
+        let id = self.ids.claim(id.as_deref().map(str::to_owned).unwrap_or_else(|| slug::slugify(&text)));
+        let mut open = format!("<{level} id=\"{}\"", escape(&id));
+        if !classes.is_empty() {
+            open.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
+        }
+        for (name, value) in attrs {
+            open.push_str(&format!(" {}=\"{}\"", escape(name), escape(value.as_deref().unwrap_or(""))));
+        }
+        open.push('>');
+        html::push_html(&mut open, inner.into_iter());
+        open.push_str(&format!(
+            "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></{level}>\n",
+            id = escape(&id)
+        ));
+        self.toc.push(Heading { level: heading_number(level), id, title: text });
+        Event::Html(CowStr::from(open))
+    }
+
+    fn code(&mut self, kind: &CodeBlockKind<'_>) -> Event<'a> {
+        let language = match kind {
+            CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or(""),
+            CodeBlockKind::Indented => "",
+        };
+        let mut code = String::new();
+        while let Some(event) = self.next_resolved() {
+            match event {
+                Event::End(TagEnd::CodeBlock) => break,
+                Event::Text(t) => code.push_str(&t),
+                _ => {}
+            }
+        }
+        Event::Html(CowStr::from((self.code_block)(language, &code)))
+    }
+}
+
+type Attributes<'a> = Vec<(CowStr<'a>, Option<CowStr<'a>>)>;
+
+impl<'a> Iterator for Document<'a, '_> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.pending.take() {
+            return Some(event);
+        }
+        let event = self.next_resolved()?;
+        let top_level_first = self.depth == 0 && !self.first_paragraph_seen;
+        Some(match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => self.heading(level, id, &classes, &attrs),
+            Event::Start(Tag::CodeBlock(kind)) => self.code(&kind),
+            Event::Start(Tag::Paragraph) if top_level_first => {
+                self.pending = Some(event);
+                Event::Html(CowStr::Borrowed(FIRST_PARAGRAPH_START))
+            }
+            Event::End(TagEnd::Paragraph) if top_level_first => {
+                self.first_paragraph_seen = true;
+                self.pending = Some(Event::Html(CowStr::Borrowed(FIRST_PARAGRAPH_END)));
+                event
+            }
+            Event::Start(
+                Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_) | Tag::FootnoteDefinition(_) | Tag::Item,
+            ) => {
+                self.depth += 1;
+                event
+            }
+            Event::End(
+                TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Table | TagEnd::FootnoteDefinition | TagEnd::Item,
+            ) => {
+                self.depth = self.depth.saturating_sub(1);
+                event
+            }
+            Event::Text(ref text) => {
+                self.word_count += count_words(text);
+                event
+            }
+            other => other,
+        })
+    }
 }
 
 /// Rewrites a link or image to `@/path.md#anchor` into the target's href, keeping the anchor.
@@ -300,8 +348,23 @@ fn more_marker(html: &str) -> Option<usize> {
     None
 }
 
+/// Words: runs of non-space holding a letter or a digit (a lone `-` or `→` is no word).
 fn count_words(text: &str) -> usize {
-    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+    if !text.is_ascii() {
+        return text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    }
+    // The common case, byte by byte: this runs over every word of every post.
+    let (mut count, mut in_word, mut has_alphanumeric) = (0, false, false);
+    for &byte in text.as_bytes() {
+        if byte.is_ascii_whitespace() || byte == 0x0B {
+            count += usize::from(in_word && has_alphanumeric);
+            (in_word, has_alphanumeric) = (false, false);
+        } else {
+            in_word = true;
+            has_alphanumeric |= byte.is_ascii_alphanumeric();
+        }
+    }
+    count + usize::from(in_word && has_alphanumeric)
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -389,6 +452,15 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"setup-1\">"), "{}", r.html);
         assert_eq!(r.toc.len(), 3);
         assert_eq!(r.toc[2], Heading { level: 3, id: "deep-code".into(), title: "Deep code".into() });
+    }
+
+    #[test]
+    fn words_are_counted_alike_in_ascii_and_beyond() {
+        for text in ["", " one  two\tthree\n", "a - b -- c", "x\u{b}y", "naïve café — ok", "1 2 3 -"] {
+            let expected = text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+            assert_eq!(count_words(text), expected, "{text:?}");
+        }
+        assert_eq!(count_words("a - b -- c"), 3);
     }
 
     #[test]

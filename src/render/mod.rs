@@ -2,8 +2,15 @@
 //!
 //! Each post's template value is built once and shared (Tera 2 values are reference-counted),
 //! so a list page holds handles to the same posts, never copies of the site.
+//!
+//! Files leave as soon as they are rendered, through an [`OutputSink`]: `build` streams them
+//! into its staging folder, so a 10,000-post site is never held in memory whole; `check` (and
+//! `serve`) keep them in a [`MemorySink`]. A post's page is rendered right after its Markdown,
+//! in the same task, so its HTML is made once and kept only in its template value, which the
+//! list pages and the feeds share.
 
 pub mod cache;
+pub mod document_cache;
 pub mod embed;
 pub mod feeds;
 pub mod highlight;
@@ -13,8 +20,9 @@ pub mod sitemap;
 pub mod talk;
 pub mod templates;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -22,9 +30,11 @@ use tera::{Context, Value};
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::load::{Data, Source};
-use crate::model::paginate::{Pager, paginate};
+use crate::model::paginate::{Pager, paginate, window};
 use crate::model::{PartEntry, Post, PostId, Site, Status, UrlPath};
-pub use cache::MarkdownCache;
+use cache::CodeCache;
+pub use document_cache::MarkdownCache;
+use feeds::FeedPlan;
 use markdown::{Heading, Rendered};
 use shortcodes::{Form, Shortcodes};
 use talk::Talk;
@@ -55,6 +65,44 @@ pub struct RenderedSite {
     /// The Markdown file behind each post's and page's HTML, by output path, so `check` can
     /// name the file a broken link came from.
     pub origins: BTreeMap<String, PathBuf>,
+    /// What the writer should fix though the site built (an image without alt text).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Where rendered files go, as each is finished, from any rendering thread.
+pub trait OutputSink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), crate::write::Error>;
+}
+
+/// Keeps the files in memory, for `check` and `serve`.
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<Vec<OutputFile>>,
+}
+
+impl MemorySink {
+    /// The files, in path order.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.files.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl OutputSink for MemorySink {
+    fn put(&self, file: OutputFile) -> Result<(), crate::write::Error> {
+        self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(file);
+        Ok(())
+    }
+}
+
+/// What the summary line of a build counts.
+#[derive(Debug, Default, Clone)]
+pub struct Counts {
+    pub pages: usize,
+    pub posts: usize,
+    pub tags: usize,
+    pub series: usize,
     /// What the writer should fix though the site built (an image without alt text).
     pub warnings: Vec<Diagnostic>,
 }
@@ -97,6 +145,9 @@ struct PostData<'a> {
     updated: Option<String>,
     summary: &'a str,
     content: &'a str,
+    /// The content as feeds carry it (embeds and the talk card as plain links), when that
+    /// differs from `content`; empty otherwise. Not for templates.
+    feed_content: String,
     toc: &'a [Heading],
     word_count: usize,
     reading_time: usize,
@@ -138,6 +189,7 @@ struct PaginatorData {
     pages: Vec<PageNumber>,
 }
 
+/// A page link of a list, or (`gap`) the place of the numbers left out.
 #[derive(Serialize)]
 struct PageNumber {
     number: usize,
@@ -146,6 +198,9 @@ struct PageNumber {
     /// Stands for numbers left out between the ones shown ("…").
     gap: bool,
 }
+
+/// How many page numbers a list page shows on each side of its own.
+const PAGE_LINKS_AROUND: usize = 2;
 
 #[derive(Serialize)]
 struct SiteData<'a> {
@@ -176,7 +231,7 @@ struct FeedLinks {
 /// `feed_html()` plain links, for feeds. The summary always uses the links: it is a teaser
 /// on list pages and in feeds, where a player has no place.
 pub fn render_document(site: &Site<'_>, templates: &Templates, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
-    render_document_with(site, templates, source, &|path| internal_link(site, path))
+    render_document_with(site, templates, source, &|path| internal_link(site, path), None)
 }
 
 /// Where an `@/posts/x.md` link (or a document's own path) points in this build.
@@ -187,13 +242,16 @@ fn internal_link(site: &Site<'_>, content_path: &str) -> Option<String> {
 /// [`render_document`] with every URL of a document looked up through `internal`, so
 /// [`MarkdownCache`] can see which ones a document used. What a document renders to depends on
 /// its body and summary, the `[markdown]` config, the templates (shortcodes), the site's path
-/// prefix and these URLs, and on nothing else: the cache relies on it.
+/// prefix and these URLs, and on nothing else: the cache relies on it. Highlighted code blocks
+/// come from `code` where it has them (the same output either way).
 fn render_document_with(
     site: &Site<'_>,
     templates: &Templates,
     source: &Source,
     internal: &dyn Fn(&str) -> Option<String>,
+    code: Option<&CodeCache>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
+    let cache = code;
     let locate_in = |text: &str, offset: usize| {
         let (line, column) = crate::diagnostic::line_column(text, offset);
         Location::at(&source.path, source.body_line + line - 1, column)
@@ -210,9 +268,12 @@ fn render_document_with(
     let own_href = internal(&source.content_path);
     let links = markdown::Links { internal, base: own_href.as_deref().map(|href| (site.base.prefix(), href)) };
     let highlighter = config.highlight.then(highlight::Highlighter::shared);
-    let code_block = |language: &str, code: &str| match highlighter {
-        Some(highlighter) => highlighter.highlight(language, code),
-        None => markdown::plain_code_block(language, code),
+    let code_block = |language: &str, code: &str| match (highlighter, cache) {
+        (Some(highlighter), Some(cache)) if highlighter.knows(language) => {
+            cache.get_or_insert(language, code, || highlighter.highlight(language, code))
+        }
+        (Some(highlighter), _) => highlighter.highlight(language, code),
+        (None, _) => markdown::plain_code_block(language, code),
     };
     let mut rendered = markdown::render(&expanded.markdown, config, &code_block, &links).map_err(|broken| {
         broken
@@ -274,78 +335,132 @@ pub fn render_site(
     render_site_cached(site, templates, theme, root, None)
 }
 
-/// [`render_site`], taking each document's Markdown from `cache` when it is still what the
-/// document renders to (`serve` keeps one between rebuilds).
+/// [`render_site`] into memory, taking each document's Markdown from `markdown` when it is
+/// still what the document renders to (`serve` keeps one between rebuilds).
 pub fn render_site_cached(
     site: &Site<'_>,
     templates: &mut Templates,
     theme: &ThemeSource,
     root: &Path,
-    cache: Option<&MarkdownCache>,
+    markdown: Option<&MarkdownCache>,
 ) -> Result<RenderedSite, Vec<Diagnostic>> {
-    let render_document = |site: &Site<'_>, templates: &Templates, source: &Source| match cache {
-        Some(cache) => cache.render(site, templates, source),
-        None => render_document(site, templates, source),
+    let memory = MemorySink::default();
+    let counts = match render_site_to(site, templates, theme, root, markdown, None, &memory) {
+        Ok(counts) => counts,
+        Err(crate::Error::Content(diagnostics)) => return Err(diagnostics),
+        Err(other) => unreachable!("memory takes every file: {other}"),
     };
+    Ok(RenderedSite {
+        files: memory.into_files(),
+        pages: counts.pages,
+        posts: counts.posts,
+        tags: counts.tags,
+        series: counts.series,
+        origins: origins(site),
+        warnings: counts.warnings,
+    })
+}
+
+/// The Markdown file behind each post's and page's HTML, by output path.
+pub fn origins(site: &Site<'_>) -> BTreeMap<String, PathBuf> {
+    site.posts
+        .iter()
+        .map(|p| (&p.url, p.source))
+        .chain(site.pages.iter().map(|p| (&p.url, p.source)))
+        .map(|(url, source)| (url.output_file(), source.path.clone()))
+        .collect()
+}
+
+/// Renders the whole site into `sink`, each file as soon as it is finished. With a `cache`,
+/// code blocks highlighted by an earlier build are taken from it, and once every post and page
+/// is rendered the cache is saved with the blocks they used, and let go: it is not needed for
+/// the lists, and a site's worth of highlighted code is memory the lists can use.
+pub fn render_site_to(
+    site: &Site<'_>,
+    templates: &mut Templates,
+    theme: &ThemeSource,
+    root: &Path,
+    markdown: Option<&MarkdownCache>,
+    cache: Option<CodeCache>,
+    sink: &dyn OutputSink,
+) -> Result<Counts, crate::Error> {
     let base = &site.base;
     templates.set_global("site", site_value(site));
     let templates = &*templates;
+    let feeds = FeedPlan::new(site);
+    let cached = cache.as_ref();
 
-    // Markdown, once per post and page; a post's talk card beside it.
+    let document = |source: &Source| match markdown {
+        Some(markdown) => markdown.render(site, templates, source, cached),
+        None => render_document_with(site, templates, source, &|path| internal_link(site, path), cached),
+    };
     let calls = Shortcodes { templates, prefix: base.prefix() };
-    let post_html: Vec<Result<_, Vec<Diagnostic>>> = site
+
+    // Each post in one task: its Markdown and talk card, its template value, its page.
+    let posts: Vec<Result<PostDone, crate::Error>> = site
         .posts
         .par_iter()
-        .map(|p| match (render_document(site, templates, p.source), talk::talk(site, &calls, p)) {
-            (Ok(html), Ok(talk)) => Ok((html, talk)),
-            (html, talk) => Err(html.err().into_iter().chain(talk.err()).flatten().collect()),
+        .map(|post| {
+            let (html, talk) = match (document(post.source), talk::talk(site, &calls, post)) {
+                (Ok(html), Ok(talk)) => (html, talk),
+                (html, talk) => {
+                    return Err(crate::Error::Content(html.err().into_iter().chain(talk.err()).flatten().collect()));
+                }
+            };
+            let value = Value::from_serializable(&post_data(site, post, &html, talk.as_ref()));
+            let starts = talk.as_ref().and_then(|t| t.starts);
+            let warnings = html.warnings;
+            sink.put(render_page(templates, site, "post.html", &post.url, vec![("post", value.clone())])?)?;
+            Ok(PostDone { value, warnings, starts })
         })
         .collect();
-    let page_html: Vec<Result<Rendered, Vec<Diagnostic>>> =
-        site.pages.par_iter().map(|p| render_document(site, templates, p.source)).collect();
-    let mut errors: Vec<Diagnostic> = post_html
-        .iter()
-        .filter_map(|r| r.as_ref().err())
-        .chain(page_html.iter().filter_map(|r| r.as_ref().err()))
-        .flatten()
-        .cloned()
-        .collect();
-    if !errors.is_empty() {
-        errors.sort();
-        return Err(errors);
-    }
-    let (post_html, post_talks): (Vec<Rendered>, Vec<Option<Talk>>) =
-        post_html.into_iter().map(Result::unwrap_or_default).unzip();
-    let page_html: Vec<Rendered> = page_html.into_iter().map(Result::unwrap_or_default).collect();
-    let warnings: Vec<Diagnostic> =
-        post_html.iter().chain(&page_html).flat_map(|html| html.warnings.iter().cloned()).collect();
-
-    // Each post's template value, once.
-    let post_values: Vec<Value> = site
-        .posts
+    let documents: Vec<Result<Vec<Diagnostic>, crate::Error>> = site
+        .pages
         .par_iter()
-        .zip(&post_html)
-        .zip(&post_talks)
-        .map(|((post, html), talk)| Value::from_serializable(&post_data(site, post, html, talk.as_ref())))
+        .map(|page| {
+            let html = document(page.source)?;
+            let data = PageData {
+                title: &page.source.front.title,
+                url: base.href(&page.url),
+                permalink: base.absolute(&page.url),
+                summary: &html.summary,
+                content: &html.html,
+                toc: shown_toc(site, &html),
+                has_embeds: html.has_embeds,
+                extra: &page.source.front.extra,
+            };
+            let value = Value::from_serializable(&data);
+            sink.put(render_page(templates, site, "page.html", &page.url, vec![("page", value)])?)?;
+            Ok(html.warnings)
+        })
         .collect();
+    let mut post_values = Vec::with_capacity(posts.len());
+    let mut talk_starts = Vec::with_capacity(posts.len());
+    let mut warnings = Vec::new();
+    let mut errors = Errors::default();
+    for result in posts {
+        match result {
+            Ok(PostDone { value, warnings: mut found, starts }) => {
+                post_values.push(value);
+                warnings.append(&mut found);
+                talk_starts.push(starts);
+            }
+            Err(error) => errors.add(error),
+        }
+    }
+    for result in documents {
+        match result {
+            Ok(mut found) => warnings.append(&mut found),
+            Err(error) => errors.add(error),
+        }
+    }
+    errors.check()?;
+    warnings.sort();
+    if let Some(cache) = cache {
+        cache.save();
+    }
 
     let mut jobs: Vec<Job> = Vec::new();
-    for (index, value) in post_values.iter().enumerate() {
-        jobs.push(Job::page("post.html", &site.posts[index].url, [("post", value.clone())]));
-    }
-    for (page, html) in site.pages.iter().zip(&page_html) {
-        let data = PageData {
-            title: &page.source.front.title,
-            url: base.href(&page.url),
-            permalink: base.absolute(&page.url),
-            summary: &html.summary,
-            content: &html.html,
-            toc: shown_toc(site, html),
-            has_embeds: html.has_embeds,
-            extra: &page.source.front.extra,
-        };
-        jobs.push(Job::page("page.html", &page.url, [("page", Value::from_serializable(&data))]));
-    }
     let all: Vec<PostId> = (0..site.posts.len()).map(PostId).collect();
     list_jobs(site, &post_values, "index.html", &UrlPath::root(), &all, Value::none(), &mut jobs);
 
@@ -365,46 +480,22 @@ pub fn render_site_cached(
         jobs.push(Job::page("series.html", &series.url, [("series", value.clone())]));
     }
     // Newest talk first: by when it was given, else by when its recap was posted.
-    let mut talks: Vec<(jiff::Timestamp, PostId)> = site
-        .talks()
-        .map(|(id, post)| (post_talks[id.0].as_ref().and_then(|t| t.starts).unwrap_or(post.date.timestamp()), id))
-        .collect();
+    let mut talks: Vec<(jiff::Timestamp, PostId)> =
+        site.talks().map(|(id, post)| (talk_starts[id.0].unwrap_or(post.date.timestamp()), id)).collect();
     talks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let talks: Vec<Value> = talks.into_iter().map(|(_, id)| post_values[id.0].clone()).collect();
     jobs.push(Job::page("talks.html", &UrlPath::new("/talks/"), [("talks", Value::from_serializable(&talks))]));
     jobs.push(Job::page("404.html", &UrlPath::new("/404.html"), []));
 
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let pages = site.posts.len() + site.pages.len() + jobs.len();
+    let rendered: Vec<Result<(), crate::Error>> = jobs
         .into_par_iter()
-        .map(|job| {
-            let mut context = Context::new();
-            context.insert("current_url", &base.href(&job.url));
-            context.insert("current_path", job.url.as_str());
-            context.insert("current_permalink", &base.absolute(&job.url));
-            for (key, value) in job.values {
-                context.insert_value(key, value);
-            }
-            let html = templates.render(job.template, &context)?;
-            Ok(OutputFile { path: job.url.output_file(), body: Body::Text(html) })
-        })
+        .map(|job| Ok(sink.put(render_page(templates, site, job.template, &job.url, job.values)?)?))
         .collect();
-    let mut files = Vec::with_capacity(rendered.len() + site.aliases.len() + site.assets.len() + 16);
-    for result in rendered {
-        match result {
-            Ok(file) => files.push(file),
-            Err(error) => errors.push(error),
-        }
-    }
-    if !errors.is_empty() {
-        // A broken template fails on every page that uses it; report it once.
-        errors.sort();
-        errors.dedup();
-        return Err(errors);
-    }
-    let pages = files.len();
+    rendered.into_iter().filter_map(Result::err).for_each(|error| errors.add(error));
+    errors.check()?;
 
-    let talk_feeds: Vec<Option<&str>> = post_talks.iter().map(|t| t.as_ref().map(|t| t.feed_html.as_str())).collect();
-    let mut generated = generated_files(site, &post_html, &talk_feeds, root).map_err(|e| vec![e])?;
+    let mut files = Vec::with_capacity(site.aliases.len() + site.tags.len() + site.assets.len() + 16);
     for alias in &site.aliases {
         files.push(OutputFile {
             path: alias.from.output_file(),
@@ -424,26 +515,93 @@ pub fn render_site_cached(
     static_files(theme, root, &mut files).map_err(|e| vec![e])?;
     // A file of the same name in the site's static/ or content/ wins over a generated one, as
     // a blogger who writes their own robots.txt expects.
-    let taken: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    generated.retain(|file| !taken.contains(file.path.as_str()));
-    files.extend(generated);
+    let taken: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    let unless_taken = UnlessTaken { taken: &taken, sink };
+    let text =
+        |id: PostId, key: &'static str| post_values[id.0].get_from_path(key).and_then(Value::as_str).unwrap_or("");
+    // A post with embeds or a talk card has its feed form beside its page content.
+    let content = |id: PostId| match text(id, "feed_content") {
+        "" => text(id, "content"),
+        feed => feed,
+    };
+    feeds.write(site, &|id| (content(id), text(id, "summary")), &unless_taken)?;
+    drop(post_values);
+    generated_files(site, root).map_err(|e| vec![e])?.into_iter().try_for_each(|file| unless_taken.put(file))?;
+    files.into_par_iter().try_for_each(|file| sink.put(file))?;
 
-    let origins = site
-        .posts
-        .iter()
-        .map(|p| (&p.url, p.source))
-        .chain(site.pages.iter().map(|p| (&p.url, p.source)))
-        .map(|(url, source)| (url.output_file(), source.path.clone()))
-        .collect();
-    Ok(RenderedSite {
-        files,
-        pages,
-        posts: site.posts.len(),
-        tags: site.tags.len(),
-        series: site.series.len(),
-        origins,
-        warnings,
-    })
+    Ok(Counts { pages, posts: site.posts.len(), tags: site.tags.len(), series: site.series.len(), warnings })
+}
+
+/// What a post's task leaves for the list pages: its template value, the warnings its Markdown
+/// gave, and when its talk was given (for the talks page's order).
+struct PostDone {
+    value: Value,
+    warnings: Vec<Diagnostic>,
+    starts: Option<jiff::Timestamp>,
+}
+
+/// Hands on the files whose path is not taken by a file of the site's own.
+struct UnlessTaken<'a> {
+    taken: &'a HashSet<String>,
+    sink: &'a dyn OutputSink,
+}
+
+impl OutputSink for UnlessTaken<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), crate::write::Error> {
+        if self.taken.contains(&file.path) { Ok(()) } else { self.sink.put(file) }
+    }
+}
+
+/// One page through its template, with the variables every page has.
+fn render_page(
+    templates: &Templates,
+    site: &Site<'_>,
+    template: &str,
+    url: &UrlPath,
+    values: Vec<(&'static str, Value)>,
+) -> Result<OutputFile, Diagnostic> {
+    let mut context = Context::new();
+    context.insert("current_url", &site.base.href(url));
+    context.insert("current_path", url.as_str());
+    context.insert("current_permalink", &site.base.absolute(url));
+    for (key, value) in values {
+        context.insert_value(key, value);
+    }
+    let html = templates.render(template, &context)?;
+    Ok(OutputFile { path: url.output_file(), body: Body::Text(html) })
+}
+
+/// The errors of a stage, gathered from every page before the build gives up: each broken
+/// file is reported, and a broken template (which fails every page using it) once.
+#[derive(Default)]
+struct Errors {
+    content: Vec<Diagnostic>,
+    output: Option<crate::write::Error>,
+}
+
+impl Errors {
+    fn add(&mut self, error: crate::Error) {
+        match error {
+            crate::Error::Content(diagnostics) => self.content.extend(diagnostics),
+            crate::Error::Output(error) => {
+                self.output.get_or_insert(error);
+            }
+            crate::Error::Usage(message) => unreachable!("rendering has no usage errors: {message}"),
+        }
+    }
+
+    fn check(&mut self) -> Result<(), crate::Error> {
+        if let Some(error) = self.output.take() {
+            return Err(error.into());
+        }
+        if self.content.is_empty() {
+            return Ok(());
+        }
+        let mut diagnostics = std::mem::take(&mut self.content);
+        diagnostics.sort();
+        diagnostics.dedup();
+        Err(diagnostics.into())
+    }
 }
 
 /// A page to render: which template, at which URL, with which values.
@@ -480,9 +638,6 @@ fn list_jobs(
     }
 }
 
-/// How many page numbers a pager shows either side of the current page.
-const PAGE_LINKS_RADIUS: usize = 2;
-
 fn paginator(
     site: &Site<'_>,
     pagers: &[Pager],
@@ -500,9 +655,9 @@ fn paginator(
         next: pagers.get(pager.number).map(|p| base.href(&p.url)),
         first: base.href(&pagers[0].url),
         last: base.href(&pagers[pagers.len() - 1].url),
-        pages: crate::model::paginate::window(pagers.len(), pager.number, PAGE_LINKS_RADIUS)
+        pages: window(pagers.len(), pager.number, PAGE_LINKS_AROUND)
             .into_iter()
-            .map(|shown| match shown {
+            .map(|number| match number {
                 Some(number) => PageNumber {
                     number,
                     url: base.href(&pagers[number - 1].url),
@@ -558,6 +713,13 @@ fn post_data<'a>(site: &'a Site<'_>, post: &'a Post<'_>, html: &'a Rendered, tal
             feed: feeds::series_atom(site, series).map(|url| base.absolute(&url)),
         }
     });
+    let feed_content = match (talk, &html.feed_html) {
+        (None, None) => String::new(),
+        (talk, _) => match talk {
+            Some(talk) => format!("{}\n{}", talk.feed_html, html.feed_html()),
+            None => html.feed_html().to_owned(),
+        },
+    };
     PostData {
         title: post.title(),
         url: base.href(&post.url),
@@ -567,6 +729,7 @@ fn post_data<'a>(site: &'a Site<'_>, post: &'a Post<'_>, html: &'a Rendered, tal
         updated: front.updated.as_ref().map(|d| d.timestamp().to_string()),
         summary: &html.summary,
         content: &html.html,
+        feed_content,
         toc: shown_toc(site, html),
         word_count: html.word_count,
         reading_time: html.reading_time,
@@ -656,15 +819,10 @@ fn site_value(site: &Site<'_>) -> Value {
     Value::from_serializable(&data)
 }
 
-/// The files made from the whole site rather than from one template: feeds, sitemap,
-/// robots.txt, and the code stylesheet.
-fn generated_files(
-    site: &Site<'_>,
-    post_html: &[Rendered],
-    talk_feeds: &[Option<&str>],
-    root: &Path,
-) -> Result<Vec<OutputFile>, Diagnostic> {
-    let mut files = feeds::feed_files(site, post_html, talk_feeds);
+/// The files made from the whole site rather than from one template, besides the feeds:
+/// sitemap, robots.txt, and the code stylesheet.
+fn generated_files(site: &Site<'_>, root: &Path) -> Result<Vec<OutputFile>, Diagnostic> {
+    let mut files = Vec::new();
     if site.base.is_set() {
         files.push(OutputFile {
             path: UrlPath::new(sitemap::SITEMAP).output_file(),

@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::render::{Body, OutputFile};
+use crate::render::{Body, OutputFile, OutputSink};
 
 /// Marks a folder as written by `blog`, so the next build may replace it without `--force`.
 pub const MARKER: &str = ".blog-output";
@@ -113,41 +113,73 @@ fn sibling(target: &Path, kind: &str, id: &str) -> PathBuf {
 
 /// Writes `files` into a staging folder and swaps it in as the output.
 pub fn publish(target: &Target, files: &[OutputFile]) -> Result<(), Error> {
-    let out = &target.resolved;
-    let parent = out.parent().expect("checked: the output is not /");
-    std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-    clean_leftovers(out);
-
-    let staging = sibling(out, STAGING, &std::process::id().to_string());
-    let result = write_all(&staging, files).and_then(|()| swap_in(&staging, out));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    let staging = Staging::create(target)?;
+    files.par_iter().try_for_each(|file| staging.write(file))?;
+    staging.publish()
 }
 
-fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), Error> {
-    let _ = std::fs::remove_dir_all(staging);
-    std::fs::create_dir_all(staging).map_err(io_error(staging))?;
-    let mut dirs: Vec<PathBuf> =
-        files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p))).collect();
-    dirs.sort();
-    dirs.dedup();
-    dirs.par_iter().try_for_each(|dir| std::fs::create_dir_all(dir).map_err(io_error(dir)))?;
-    files.par_iter().try_for_each(|file| {
-        let path = staging.join(&file.path);
+/// A build's output while it is being written: a folder beside the output that files go into
+/// as they are rendered, from any thread, and that [`Staging::publish`] swaps in whole. If the
+/// build stops before that (an error in a post, a full disk), the folder is removed and the
+/// output is as it was.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    published: bool,
+}
+
+impl Staging {
+    /// Makes an empty staging folder beside the target, first clearing what a killed build left.
+    pub fn create(target: &Target) -> Result<Staging, Error> {
+        let out = target.resolved.clone();
+        let parent = out.parent().expect("checked: the output is not /");
+        std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+        clean_leftovers(&out);
+        let dir = sibling(&out, STAGING, &std::process::id().to_string());
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        Ok(Staging { out, dir, published: false })
+    }
+
+    /// Writes one file of the site, making its folders as needed.
+    pub fn write(&self, file: &OutputFile) -> Result<(), Error> {
+        let path = self.dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
         match &file.body {
             Body::Text(text) => std::fs::write(&path, text),
             Body::Static(bytes) => std::fs::write(&path, bytes),
             Body::Copy(from) => std::fs::copy(from, &path).map(drop),
         }
         .map_err(io_error(&path))
-    })?;
-    std::fs::write(
-        staging.join(MARKER),
-        "This folder is written by `blog build`; it is replaced whole on each build.\n",
-    )
-    .map_err(io_error(staging))
+    }
+
+    /// Marks the folder as `blog`'s and swaps it in as the output.
+    pub fn publish(mut self) -> Result<(), Error> {
+        std::fs::write(
+            self.dir.join(MARKER),
+            "This folder is written by `blog build`; it is replaced whole on each build.\n",
+        )
+        .map_err(io_error(&self.dir))?;
+        swap_in(&self.dir, &self.out)?;
+        self.published = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.published {
+            remove_tree(&self.dir);
+        }
+    }
+}
+
+impl OutputSink for Staging {
+    fn put(&self, file: OutputFile) -> Result<(), Error> {
+        self.write(&file)
+    }
 }
 
 /// Puts the staged site in place of the output, then moves the old output's hidden entries

@@ -6,6 +6,7 @@ mod harness;
 
 mod authoring;
 mod build;
+mod cache;
 mod check;
 mod content;
 mod embeds;

@@ -21,6 +21,28 @@ fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
 }
 
 #[test]
+fn a_build_failing_while_pages_stream_out_leaves_the_output_and_no_staging_folder() {
+    let site = site();
+    for i in 0..30 {
+        site.post(&format!("p{i}"), &format!("P{i}"), "2018-02-14", "", "fine");
+    }
+    let build = site.build();
+    let before = snapshot(&build.public);
+    // Found while rendering, after other posts' pages have gone to the staging folder.
+    site.post("late", "Late", "2018-02-15", "", "See [this](@/posts/nowhere.md).");
+    let failed = site.build_with(&[]);
+    assert_eq!(failed.code(), 1, "{}", failed.stderr());
+    assert!(failed.stderr().contains("content/posts/late.md:"), "{}", failed.stderr());
+    assert!(snapshot(&build.public) == before, "the output changed");
+    let beside: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("staging"))
+        .collect();
+    assert!(beside.is_empty(), "staging folders left: {beside:?}");
+}
+
+#[test]
 fn files_from_earlier_builds_do_not_linger_and_hidden_entries_are_kept() {
     let site = site();
     site.post("b", "B", "2018-02-14", "", "second");
