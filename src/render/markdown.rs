@@ -69,7 +69,7 @@ const WORDS_PER_MINUTE: usize = 200;
 const FIRST_PARAGRAPH_START: &str = "<!--blog:summary-start-->";
 const FIRST_PARAGRAPH_END: &str = "<!--blog:summary-end-->";
 
-pub(crate) fn parser_options(config: &MarkdownConfig) -> Options {
+pub fn parser_options(config: &MarkdownConfig) -> Options {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS

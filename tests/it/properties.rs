@@ -6,8 +6,16 @@ use blog::config::MarkdownConfig;
 use blog::load::{date, front_matter};
 use blog::model::Slug;
 use blog::render::markdown;
+use blog::render::shortcodes::{self, Shortcodes};
+use blog::render::{Templates, ThemeSource};
 use jiff::tz::TimeZone;
 use proptest::prelude::*;
+
+thread_local! {
+    /// The built-in theme's templates: shortcodes render through them.
+    static TEMPLATES: std::rc::Rc<Templates> =
+        std::rc::Rc::new(Templates::load(Path::new("/nonexistent-site"), &ThemeSource::BuiltIn, TimeZone::UTC).unwrap());
+}
 
 fn front_matter_text() -> impl Strategy<Value = String> {
     let line = prop_oneof![
@@ -48,6 +56,28 @@ proptest! {
     fn markdown_with_shortcode_lookalikes_never_panics(text in "([\\PC\n]|\\{\\{|\\}\\}|\\{%|<!-- more -->|```|`|#|\\[|\\]|\\(|\\)){0,200}") {
         if let Ok(rendered) = markdown::render(&text, &MarkdownConfig::default(), &markdown::plain_code_block, &markdown::Links::NONE) {
             prop_assert!(rendered.reading_time >= 1);
+        }
+    }
+
+    #[test]
+    fn shortcode_expansion_never_panics_and_problems_point_inside_the_text(
+        text in "([\\PC\n]|\\{\\{|\\}\\}|\\{\\{<|>\\}\\}|\\{\\{/\\*|\\*/\\}\\}|youtube\\(|vimeo\\(|speakerdeck\\(|id=\"|\"\\)|```|`|https://youtu\\.be/|https://vimeo\\.com/){0,80}"
+    ) {
+        let templates = TEMPLATES.with(|t| t.clone());
+        let calls = Shortcodes { templates: &templates, prefix: "" };
+        let options = markdown::parser_options(&MarkdownConfig::default());
+        match shortcodes::expand(&text, options, &calls) {
+            Ok(expanded) => {
+                let html = markdown::render(&expanded.markdown, &MarkdownConfig::default(), &markdown::plain_code_block, &markdown::Links::NONE)
+                    .map(|r| r.html)
+                    .unwrap_or_default();
+                let _ = expanded.substitute(&html, shortcodes::Form::Page);
+            }
+            Err(problems) => {
+                for (offset, _) in problems {
+                    prop_assert!(offset <= text.len());
+                }
+            }
         }
     }
 
