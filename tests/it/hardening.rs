@@ -1,9 +1,8 @@
 //! Hostile and messy content: resource bombs, odd files, and builds killed mid-way.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::harness::TestSite;
+use crate::harness::{TestSite, snapshot};
 
 #[test]
 fn a_yaml_alias_bomb_is_a_located_error_not_a_hang() {
@@ -157,17 +156,6 @@ fn a_build_killed_at_random_moments_leaves_old_or_new_output_whole() {
         .filter(|n| n.contains("blog-"))
         .collect();
     assert!(leftovers.is_empty(), "the next build cleans up: {leftovers:?}");
-}
-
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]

@@ -144,3 +144,16 @@ impl Page {
         self.texts("body").join(" ")
     }
 }
+
+/// Every file under `dir` with its bytes, sorted by path: two snapshots are equal exactly when
+/// the two outputs are byte for byte the same.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}

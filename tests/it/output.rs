@@ -1,6 +1,6 @@
 //! Publishing: nothing lost, nothing half-written, the output folder's guards.
 
-use crate::harness::TestSite;
+use crate::harness::{TestSite, snapshot};
 
 fn site() -> TestSite {
     let site = TestSite::new();
@@ -119,15 +119,4 @@ fn two_builds_are_byte_identical() {
     for ((name, a), (_, b)) in first.iter().zip(&second) {
         assert!(a == b, "{name} differs:\n{}\n---\n{}", String::from_utf8_lossy(a), String::from_utf8_lossy(b));
     }
-}
-
-fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
-        .collect();
-    files.sort();
-    files
 }
