@@ -134,7 +134,6 @@ pub fn render_loaded(
         tags: rendered.counts.tags,
         series: rendered.counts.series,
         origins: rendered.origins,
-        warnings: Vec::new(),
     };
     Ok(Built { site, warnings: rendered.warnings })
 }

@@ -65,8 +65,6 @@ pub struct RenderedSite {
     /// The Markdown file behind each post's and page's HTML, by output path, so `check` can
     /// name the file a broken link came from.
     pub origins: BTreeMap<String, PathBuf>,
-    /// What the writer should fix though the site built (an image without alt text).
-    pub warnings: Vec<Diagnostic>,
 }
 
 /// Where rendered files go, as each is finished, from any rendering thread.
@@ -323,42 +321,6 @@ fn broken_link(site: &Site<'_>, location: Location, link: &markdown::BrokenLink)
         "no such post or page"
     };
     Diagnostic::new(location, format!("internal link {}: {why}", link.target))
-}
-
-/// Renders the whole site into memory.
-pub fn render_site(
-    site: &Site<'_>,
-    templates: &mut Templates,
-    theme: &ThemeSource,
-    root: &Path,
-) -> Result<RenderedSite, Vec<Diagnostic>> {
-    render_site_cached(site, templates, theme, root, None)
-}
-
-/// [`render_site`] into memory, taking each document's Markdown from `markdown` when it is
-/// still what the document renders to (`serve` keeps one between rebuilds).
-pub fn render_site_cached(
-    site: &Site<'_>,
-    templates: &mut Templates,
-    theme: &ThemeSource,
-    root: &Path,
-    markdown: Option<&MarkdownCache>,
-) -> Result<RenderedSite, Vec<Diagnostic>> {
-    let memory = MemorySink::default();
-    let counts = match render_site_to(site, templates, theme, root, markdown, None, &memory) {
-        Ok(counts) => counts,
-        Err(crate::Error::Content(diagnostics)) => return Err(diagnostics),
-        Err(other) => unreachable!("memory takes every file: {other}"),
-    };
-    Ok(RenderedSite {
-        files: memory.into_files(),
-        pages: counts.pages,
-        posts: counts.posts,
-        tags: counts.tags,
-        series: counts.series,
-        origins: origins(site),
-        warnings: counts.warnings,
-    })
 }
 
 /// The Markdown file behind each post's and page's HTML, by output path.

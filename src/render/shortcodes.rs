@@ -648,14 +648,15 @@ mod tests {
         assert!(matches!(&f[1], Found::BareUrl(e) if e.provider == Provider::Vimeo));
     }
 
+    /// The built-in theme's templates, as a site without its own would have.
+    fn builtin_templates() -> Templates {
+        let no_site = std::path::Path::new("/nonexistent-site");
+        Templates::load(no_site, &super::super::ThemeSource::BuiltIn, jiff::tz::TimeZone::UTC).unwrap()
+    }
+
     #[test]
     fn one_expansion_gives_the_page_a_placeholder_and_the_feed_a_link() {
-        let templates = Templates::load(
-            std::path::Path::new("/nonexistent-site"),
-            &super::super::ThemeSource::BuiltIn,
-            jiff::tz::TimeZone::UTC,
-        )
-        .unwrap();
+        let templates = builtin_templates();
         let calls = Shortcodes { templates: &templates, prefix: "" };
         let markdown = "Intro.\n\n{{ youtube(id=\"dQw4w9WgXcQ\", title=\"Talk\") }}\n\nhttps://vimeo.com/76979871\n";
         let expanded = expand(markdown, Options::empty(), &calls).unwrap();
@@ -687,12 +688,7 @@ mod tests {
 
     #[test]
     fn a_call_inside_an_attribute_is_reported() {
-        let templates = Templates::load(
-            std::path::Path::new("/nonexistent-site"),
-            &super::super::ThemeSource::BuiltIn,
-            jiff::tz::TimeZone::UTC,
-        )
-        .unwrap();
+        let templates = builtin_templates();
         let calls = Shortcodes { templates: &templates, prefix: "" };
         let markdown = "<div title=\"{{ youtube(id=\"dQw4w9WgXcQ\") }}\">hi</div>\n\nFine {{ youtube(id=\"aqz-KE-bpKQ\") }} <b>here</b>.\n";
         let expanded = expand(markdown, Options::empty(), &calls).unwrap();
