@@ -108,25 +108,9 @@ pub struct Built {
 /// Loads, models and renders a site into memory; writes nothing (it reads the build cache, if
 /// there is one, but leaves it as it is).
 pub fn render_site(root: &Path, config: &Config, options: &model::Options) -> Result<Built, Error> {
-    let content = load::load(root, &config.time_zone())?;
-    let mut theme = Theme::load(root, config)?;
-    render_loaded(root, config, &content, &mut theme, options, None)
-}
-
-/// The stages after loading, into memory: model and render, from content already in memory.
-/// `serve` keeps its `Content`, `Theme` and Markdown cache between rebuilds and calls this
-/// after each change.
-pub fn render_loaded(
-    root: &Path,
-    config: &Config,
-    content: &load::Content,
-    theme: &mut Theme,
-    options: &model::Options,
-    markdown: Option<&render::MarkdownCache>,
-) -> Result<Built, Error> {
     let cache = code_cache(root, config).map(render::cache::CodeCache::read_only);
     let memory = render::MemorySink::default();
-    let rendered = render_loaded_to(root, config, content, theme, options, markdown, cache, &memory)?;
+    let rendered = render_site_to(root, config, options, cache, &memory)?;
     let site = render::RenderedSite {
         files: memory.into_files(),
         pages: rendered.counts.pages,
@@ -162,8 +146,8 @@ pub struct Rendered {
 }
 
 /// Loads, models and renders a site, handing each file to `sink` as soon as it is rendered:
-/// the one pipeline behind `build` (a staging folder), `check` and `serve` (memory). A `cache`
-/// is saved (unless it is read-only) once the posts are rendered.
+/// the one pipeline behind `build` (a staging folder) and `check` (memory). A `cache` is saved
+/// (unless it is read-only) once the posts are rendered.
 pub fn render_site_to(
     root: &Path,
     config: &Config,
@@ -172,26 +156,15 @@ pub fn render_site_to(
     sink: &dyn render::OutputSink,
 ) -> Result<Rendered, Error> {
     let content = load::load(root, &config.time_zone())?;
-    let mut theme = Theme::load(root, config)?;
-    render_loaded_to(root, config, &content, &mut theme, options, None, cache, sink)
-}
-
-#[allow(clippy::too_many_arguments)] // the pipeline's inputs, each needed
-fn render_loaded_to(
-    root: &Path,
-    config: &Config,
-    content: &load::Content,
-    theme: &mut Theme,
-    options: &model::Options,
-    markdown: Option<&render::MarkdownCache>,
-    cache: Option<render::cache::CodeCache>,
-    sink: &dyn render::OutputSink,
-) -> Result<Rendered, Error> {
-    let site = model::Site::assemble(config, content, options)?;
-    let mut counts = render::render_site_to(&site, &mut theme.templates, &theme.source, root, markdown, cache, sink)?;
+    let theme = Theme::load(root, config)?;
+    let site = model::Site::assemble(config, &content, options)?;
+    let origins = render::origins(&site);
     let mut warnings = site.warnings.clone();
+    let code = cache.map(render::CodeCacheRef::Owned);
+    let renderer = render::SiteRenderer::new(site, theme.templates, &theme.source, root, None, code)?;
+    let mut counts = renderer.render_all(sink)?;
     warnings.append(&mut counts.warnings);
-    Ok(Rendered { counts, origins: render::origins(&site), warnings })
+    Ok(Rendered { counts, origins, warnings })
 }
 
 /// The build cache of highlighted code in `.blog-cache/` under `root`, when the site

@@ -8,6 +8,7 @@ pub mod date;
 pub mod front_matter;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 use rayon::prelude::*;
@@ -45,7 +46,7 @@ pub struct Source {
 }
 
 /// A file of a bundle: where it is, and its path inside the bundle (`maps/route.gpx`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleAsset {
     pub path: PathBuf,
     pub name: String,
@@ -59,9 +60,11 @@ pub struct ContentAsset {
     pub content_path: String,
 }
 
-#[derive(Debug, Default)]
+/// The loaded site. Each file is shared, so `serve` can keep serving one version of the
+/// content while it reads the next, copying nothing but the files that changed.
+#[derive(Debug, Default, Clone)]
 pub struct Content {
-    pub sources: Vec<Source>,
+    pub sources: Vec<Arc<Source>>,
     pub assets: Vec<ContentAsset>,
 }
 
@@ -75,7 +78,7 @@ pub fn load(root: &Path, tz: &TimeZone) -> Result<Content, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     for result in results {
         match result {
-            Ok(source) => sources.push(source),
+            Ok(source) => sources.push(Arc::new(source)),
             Err(error) => errors.push(error),
         }
     }
@@ -108,7 +111,7 @@ impl Content {
             return Ok(());
         }
         let index_of =
-            |sources: &[Source], content_path: &str| sources.iter().position(|s| s.content_path == content_path);
+            |sources: &[Arc<Source>], content_path: &str| sources.iter().position(|s| s.content_path == content_path);
         let in_place = changed.iter().all(|(path, content_path)| {
             is_markdown(path) && path.is_file() && index_of(&self.sources, content_path).is_some()
         });
@@ -120,8 +123,8 @@ impl Content {
                 // Its bundle is unchanged (a change there would have been a path of its own).
                 match load_document(root, &content_dir, Document { path: (*path).clone(), assets: Vec::new() }, tz) {
                     Ok(mut source) => {
-                        source.assets = std::mem::take(&mut self.sources[index].assets);
-                        self.sources[index] = source;
+                        source.assets = self.sources[index].assets.clone();
+                        self.sources[index] = Arc::new(source);
                     }
                     Err(error) => {
                         broken.push(index);
@@ -135,10 +138,10 @@ impl Content {
             }
         } else {
             let found = discover(&content_dir).map_err(|d| vec![d])?;
-            let mut old: std::collections::HashMap<String, Source> =
+            let mut old: std::collections::HashMap<String, Arc<Source>> =
                 std::mem::take(&mut self.sources).into_iter().map(|s| (s.content_path.clone(), s)).collect();
             let changed: std::collections::HashSet<&str> = changed.iter().map(|(_, p)| p.as_str()).collect();
-            let results: Vec<Result<Source, Diagnostic>> = found
+            let results: Vec<Result<Arc<Source>, Diagnostic>> = found
                 .documents
                 .into_iter()
                 .map(|doc| {
@@ -146,7 +149,10 @@ impl Content {
                     match old.remove(&content_path) {
                         // Unchanged: keep the parsed file, but take the bundle's files afresh.
                         Some(mut source) if !changed.contains(content_path.as_str()) => {
-                            source.assets = bundle_assets(root, &content_dir, &doc);
+                            let assets = bundle_assets(root, &content_dir, &doc);
+                            if source.assets != assets {
+                                Arc::make_mut(&mut source).assets = assets;
+                            }
                             Ok(Ok(source))
                         }
                         _ => Err(doc),
@@ -156,7 +162,7 @@ impl Content {
                 .into_par_iter()
                 .map(|kept| match kept {
                     Ok(source) => source,
-                    Err(doc) => load_document(root, &content_dir, doc, tz),
+                    Err(doc) => load_document(root, &content_dir, doc, tz).map(Arc::new),
                 })
                 .collect();
             for result in results {
@@ -247,6 +253,11 @@ fn discover(content_dir: &Path) -> Result<Found, Diagnostic> {
     }
     found.assets = loose;
     Ok(found)
+}
+
+/// A file's path under `content/` (`posts/x.md`), from its path under the site's root.
+pub fn content_path(root: &Path, path: &Path) -> String {
+    relative(&root.join(CONTENT_DIR), path)
 }
 
 fn relative(base: &Path, path: &Path) -> String {

@@ -29,7 +29,7 @@ struct Entry {
     summary: Option<String>,
     /// Each URL the document looked up (by path under `content/`), and what it was.
     links: Vec<(String, Option<String>)>,
-    rendered: Rendered,
+    rendered: Arc<Rendered>,
 }
 
 impl Entry {
@@ -52,12 +52,12 @@ impl MarkdownCache {
         templates: &Templates,
         source: &Source,
         code: Option<&super::cache::CodeCache>,
-    ) -> Result<Rendered, Vec<Diagnostic>> {
+    ) -> Result<Arc<Rendered>, Vec<Diagnostic>> {
         let cached = self.entries.lock().unwrap_or_else(|e| e.into_inner()).get(&source.content_path).cloned();
         if let Some(entry) = cached
             && entry.still_valid(site, source)
         {
-            return Ok(entry.rendered.clone());
+            return Ok(Arc::clone(&entry.rendered));
         }
         let used = RefCell::new(Vec::new());
         let links = |path: &str| {
@@ -65,12 +65,12 @@ impl MarkdownCache {
             used.borrow_mut().push((path.to_owned(), href.clone()));
             href
         };
-        let rendered = render_document_with(site, templates, source, &links, code)?;
+        let rendered = Arc::new(render_document_with(site, templates, source, &links, code)?);
         let entry = Entry {
             body: source.body.clone(),
             summary: source.front.summary.clone(),
             links: used.into_inner(),
-            rendered: rendered.clone(),
+            rendered: Arc::clone(&rendered),
         };
         self.entries.lock().unwrap_or_else(|e| e.into_inner()).insert(source.content_path.clone(), Arc::new(entry));
         Ok(rendered)

@@ -13,7 +13,6 @@ use std::borrow::Cow;
 use jiff::ZonedDateTime;
 use rayon::prelude::*;
 
-use super::{Body, OutputFile, OutputSink};
 use crate::model::{BaseUrl, PostId, Series, Site, Tag, UrlPath};
 
 pub const ATOM: &str = "/atom.xml";
@@ -109,21 +108,40 @@ impl FeedPlan {
         FeedPlan { atom, rss }
     }
 
-    /// Writes every feed into `sink`, each as soon as it is made, so that however many feeds a
-    /// site has (one per tag and series), only a few are in memory at once. A post's entry is
-    /// made anew for each feed that carries it: cheaper than keeping every entry until the last
-    /// feed that needs it.
-    pub fn write(&self, site: &Site<'_>, html: PostHtml<'_>, sink: &dyn OutputSink) -> Result<(), crate::write::Error> {
-        self.atom.par_iter().try_for_each(|(url, page, title, posts)| {
-            let body = atom_feed(site, url, page, title, posts, html);
-            sink.put(OutputFile { path: url.output_file(), body: Body::Text(body) })
-        })?;
-        if let Some((url, posts)) = &self.rss {
-            let body = rss_feed(site, url, posts, html);
-            sink.put(OutputFile { path: url.output_file(), body: Body::Text(body) })?;
-        }
-        Ok(())
+    /// Every feed: its address, and which one it is, to [`FeedPlan::render`] it.
+    pub fn feeds(&self) -> impl Iterator<Item = (&UrlPath, Feed)> {
+        let atom = self.atom.iter().enumerate().map(|(index, (url, ..))| (url, Feed::Atom(index)));
+        atom.chain(self.rss.iter().map(|(url, _)| (url, Feed::Rss)))
     }
+
+    /// The posts a feed carries, newest first.
+    pub fn posts(&self, feed: Feed) -> &[PostId] {
+        match feed {
+            Feed::Atom(index) => &self.atom[index].3,
+            Feed::Rss => self.rss.as_ref().map_or(&[], |(_, posts)| posts),
+        }
+    }
+
+    /// One feed, with each post's HTML and summary from `html`.
+    pub fn render(&self, site: &Site<'_>, feed: Feed, html: PostHtml<'_>) -> String {
+        match feed {
+            Feed::Atom(index) => {
+                let (url, page, title, posts) = &self.atom[index];
+                atom_feed(site, url, page, title, posts, html)
+            }
+            Feed::Rss => match &self.rss {
+                Some((url, posts)) => rss_feed(site, url, posts, html),
+                None => String::new(),
+            },
+        }
+    }
+}
+
+/// One feed of a [`FeedPlan`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    Atom(usize),
+    Rss,
 }
 
 /// A post's date as RFC 3339, with the offset it was written in.

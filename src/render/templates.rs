@@ -36,6 +36,7 @@ pub mod default_theme {
     ];
 }
 
+#[derive(Clone)]
 pub struct Templates {
     tera: Tera,
     /// Where each template came from, for error messages.

@@ -1,7 +1,8 @@
 //! The web server: the site from memory, and the WebSocket that tells pages to reload.
 //!
-//! Only files of the rendered site can be sent: a request is turned into a key of the site's
-//! file map, never into a path on disk. The few files served from disk (static files and
+//! Only files of the site can be sent: a request is turned into a path of the site's output,
+//! which its renderer knows or does not, never into a path on disk. Pages are rendered when
+//! asked for, from the site now served. The few files served from disk (static files and
 //! assets, read when asked for) are checked to lie inside the site once symbolic links are
 //! resolved.
 
@@ -19,7 +20,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::{Live, Notice, Served, Snapshot};
+use super::{Live, Notice, Snapshot};
+use crate::render::Body as Rendered;
 
 /// Where pages connect for reload messages. Chosen so no site of ours has a page there.
 pub const LIVE_PATH: &str = "/__blog/live";
@@ -161,9 +163,11 @@ enum Found {
 
 fn find(snapshot: &Snapshot, path: &str) -> Found {
     let Some(key) = site_key(path) else { return Found::Nothing };
-    if snapshot.files.contains_key(&key) {
+    let Some(site) = &snapshot.site else { return Found::Nothing };
+    let site = site.borrow_dependent();
+    if site.contains(&key) {
         Found::File(key)
-    } else if snapshot.files.contains_key(&format!("{key}/index.html")) {
+    } else if site.contains(&format!("{key}/index.html")) {
         Found::Folder
     } else {
         Found::Nothing
@@ -200,16 +204,24 @@ async fn not_found(live: &Live, snapshot: &Snapshot) -> Response {
 
 /// A file of the site, or `None` when it is gone or lies outside the site.
 async fn send(live: &Live, snapshot: &Snapshot, key: &str, status: StatusCode) -> Option<Response> {
-    let bytes = match snapshot.files.get(key)? {
-        Served::Bytes(bytes) => bytes.clone(),
-        Served::File(path) => {
-            // static/ may hold a symbolic link to anywhere; only files inside the site go out.
-            let resolved = tokio::fs::canonicalize(path).await.ok()?;
-            if !resolved.starts_with(&live.root) {
-                return None;
+    let site = Arc::clone(snapshot.site.as_ref()?);
+    let path = key.to_owned();
+    // Rendering is work for a core, not for the thread that answers every other request.
+    let file = tokio::task::spawn_blocking(move || site.borrow_dependent().render(&path)).await.ok()??;
+    let bytes = match file {
+        Ok(file) => match file.body {
+            Rendered::Text(text) => Bytes::from(text),
+            Rendered::Static(bytes) => Bytes::from_static(bytes),
+            Rendered::Copy(path) => {
+                // static/ may hold a symbolic link to anywhere; only files inside the site go out.
+                let resolved = tokio::fs::canonicalize(path).await.ok()?;
+                if !resolved.starts_with(&live.root) {
+                    return None;
+                }
+                Bytes::from(tokio::fs::read(&resolved).await.ok()?)
             }
-            Bytes::from(tokio::fs::read(&resolved).await.ok()?)
-        }
+        },
+        Err(error) => return Some(render_failed(snapshot, &error)),
     };
     let content_type = content_type(key);
     if content_type.starts_with("text/html") {
@@ -218,6 +230,21 @@ async fn send(live: &Live, snapshot: &Snapshot, key: &str, status: StatusCode) -
     let mut response = (status, bytes).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     Some(response)
+}
+
+/// A page that could not be rendered (a template that fails on this page's data): the error,
+/// in the terminal and in the browser, which reloads once a change fixes it.
+fn render_failed(snapshot: &Snapshot, error: &crate::Error) -> Response {
+    let message = error.to_string();
+    for line in message.lines() {
+        eprintln!("error: {line}");
+    }
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Build error</title></head>\
+<body><h1>This page cannot be rendered</h1><pre>{}</pre></body></html>\n",
+        crate::render::markdown::escape(&message)
+    );
+    html_response(StatusCode::INTERNAL_SERVER_ERROR, inject(page.as_bytes(), &snapshot.build))
 }
 
 fn html_response(status: StatusCode, body: Vec<u8>) -> Response {

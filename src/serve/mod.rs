@@ -3,17 +3,19 @@
 //! Three parts, each on its own thread:
 //!
 //! - the rebuild loop (the caller's thread) keeps the loaded content, theme and config in
-//!   memory, re-reads only the files that changed, and runs the same model and render stages
-//!   as `build` ([`crate::render_loaded`]) on every change, so the pages are never stale;
+//!   memory, re-reads only the files that changed, and assembles a new model on every change
+//!   with the same stages as `build`. It renders every document's Markdown at once (from a
+//!   cache for the unchanged ones), so an error anywhere shows, and the changed posts' pages;
 //! - the watcher ([`watch`]) tells it what changed, a burst of events at a time;
-//! - the web server ([`http`]) serves the last good site from memory (nothing is written to
-//!   `public/`) and tells open pages over a WebSocket to reload once a new site is complete,
-//!   to swap their stylesheets, or to show a build error.
+//! - the web server ([`http`]) renders each page of the last good site when it is asked for
+//!   ([`crate::render::SiteRenderer`], from that site's model: never a stale page, and nothing
+//!   written to `public/`), and tells open pages over a WebSocket to reload once a new site is
+//!   complete, to swap their stylesheets, or to show a build error.
 
 mod http;
 mod watch;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -22,12 +24,13 @@ use std::time::{Instant, SystemTime};
 
 use serde::Serialize;
 
+use crate::Theme;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::load::{CONTENT_DIR, Content};
 use crate::model::{self, BaseUrl};
-use crate::render::{Body, MarkdownCache};
-use crate::{Built, Theme};
+use crate::render::cache::CodeCache;
+use crate::render::{CodeCacheRef, MarkdownCache, OutputFile, OutputSink, SiteRenderer};
 
 /// `blog serve`'s settings.
 #[derive(Debug, Clone)]
@@ -105,15 +108,16 @@ pub fn serve(options: &Options) -> Result<(), Error> {
     let live = Arc::new(Live::new(&root));
     let started = Instant::now();
     match session.rebuild(&Changes::everything()) {
-        Ok(built) => {
+        Ok((site, warnings)) => {
+            let counts = site.borrow_dependent().counts();
             let summary = format!(
                 "Built {} pages ({} posts, drafts and scheduled included) in {} ms",
-                built.site.pages,
-                built.site.posts,
+                counts.pages,
+                counts.posts,
                 started.elapsed().as_millis()
             );
-            session.report_warnings(&built.warnings);
-            live.publish(built, Message::Reload);
+            session.report_warnings(&warnings);
+            live.publish(site, Message::Reload);
             println!("{summary}");
         }
         Err(errors) => report_errors(&live, &errors),
@@ -147,10 +151,10 @@ pub fn serve(options: &Options) -> Result<(), Error> {
         let changes = Changes::new(&root, paths);
         let started = Instant::now();
         match session.rebuild(&changes) {
-            Ok(built) => {
-                session.report_warnings(&built.warnings);
+            Ok((site, warnings)) => {
+                session.report_warnings(&warnings);
                 let message = if changes.stylesheets_only() { Message::Stylesheets } else { Message::Reload };
-                live.publish(built, message);
+                live.publish(site, message);
                 println!("Rebuilt in {} ms ({})", started.elapsed().as_millis(), changes.describe(&root));
             }
             Err(errors) => report_errors(&live, &errors),
@@ -265,21 +269,45 @@ impl Changes {
     }
 }
 
+/// What a served site is made from, kept whole while any page of it can still be asked for.
+pub(crate) struct Inputs {
+    root: PathBuf,
+    config: Arc<Config>,
+    theme: Arc<Theme>,
+    content: Arc<Content>,
+    markdown: Arc<MarkdownCache>,
+    code: Option<Arc<CodeCache>>,
+    options: model::Options,
+}
+
+self_cell::self_cell!(
+    /// A site being served: its inputs, and the model and renderer made from them, which
+    /// borrow them.
+    pub(crate) struct ServedSite {
+        owner: Inputs,
+        #[covariant]
+        dependent: SiteRenderer,
+    }
+);
+
 /// What the rebuild loop keeps between rebuilds.
 struct Session {
     root: PathBuf,
     base: BaseUrl,
     /// `None` until it loads without error; then kept until `site.toml` changes.
-    config: Option<Config>,
+    config: Option<Arc<Config>>,
     /// `None` until it loads without error; then kept until a template or theme file changes.
-    theme: Option<Theme>,
-    content: Content,
+    theme: Option<Arc<Theme>>,
+    /// Shared with the site being served, which keeps its own version when this one changes.
+    content: Arc<Content>,
     /// Content files (or the whole of `content/`) to read again with the next change: those
     /// that failed to parse are retried every time, so an error stays on screen until that
     /// file is fixed, whatever else the writer edits meanwhile.
     broken: BTreeSet<PathBuf>,
     /// Each document's rendered Markdown, used again while the document is unchanged.
-    markdown: MarkdownCache,
+    markdown: Arc<MarkdownCache>,
+    /// Highlighted code from the last `build` (read, never written: that is `build`'s).
+    code: Option<Arc<CodeCache>>,
     /// Warnings already shown, so a rebuild repeats only new ones.
     warned: BTreeSet<Diagnostic>,
 }
@@ -291,41 +319,47 @@ impl Session {
             base,
             config: None,
             theme: None,
-            content: Content::default(),
+            content: Arc::default(),
             broken: BTreeSet::new(),
-            markdown: MarkdownCache::default(),
+            markdown: Arc::default(),
+            code: None,
             warned: BTreeSet::new(),
         }
     }
 
-    fn rebuild(&mut self, changes: &Changes) -> Result<Built, Vec<Diagnostic>> {
+    /// Brings the site up to date with `changes`: the new site, and its warnings.
+    fn rebuild(&mut self, changes: &Changes) -> Result<(ServedSite, Vec<Diagnostic>), Vec<Diagnostic>> {
         let root = &self.root;
         let content_dir = root.join(CONTENT_DIR);
         let mut errors = Vec::new();
+        // Everything is rendered and checked, not only the documents, when the templates or
+        // the config may have changed what every page looks like.
+        let everything = changes.config || changes.theme || self.config.is_none() || self.theme.is_none();
         if changes.config || self.config.is_none() {
             // The config decides how every file is read (its time zone places dates), so a
             // change to it reads everything again.
             self.config = None;
             self.theme = None;
             let config = Config::load(root).map_err(|e| vec![e])?;
-            self.content = Content::default();
+            self.content = Arc::default();
             self.broken = BTreeSet::from([content_dir.clone()]);
-            self.config = Some(config);
-            self.markdown = MarkdownCache::default();
+            self.code = crate::code_cache(root, &config).map(|cache| Arc::new(cache.read_only()));
+            self.config = Some(Arc::new(config));
+            self.markdown = Arc::default();
         }
-        let config = self.config.as_ref().expect("loaded above");
+        let config = Arc::clone(self.config.as_ref().expect("loaded above"));
         if changes.theme || self.theme.is_none() {
             self.theme = None;
             // Rendered Markdown may have come through the templates (shortcodes).
-            self.markdown = MarkdownCache::default();
-            match Theme::load(root, config) {
-                Ok(theme) => self.theme = Some(theme),
+            self.markdown = Arc::default();
+            match Theme::load(root, &config) {
+                Ok(theme) => self.theme = Some(Arc::new(theme)),
                 Err(found) => errors.extend(diagnostics(found)),
             }
         }
         let mut paths: Vec<PathBuf> = changes.content.clone();
         paths.extend(std::mem::take(&mut self.broken));
-        if let Err(found) = self.content.reload(root, &paths, &config.time_zone()) {
+        if let Err(found) = Arc::make_mut(&mut self.content).reload(root, &paths, &config.time_zone()) {
             self.broken =
                 found.iter().map(|e| e.location.path.clone()).filter(|p| p.starts_with(&content_dir)).collect();
             errors.extend(found);
@@ -335,11 +369,45 @@ impl Session {
             errors.dedup();
             return Err(errors);
         }
-        let theme = self.theme.as_mut().expect("no errors, so loaded");
-        // Each rebuild is a build, with its own "now": a scheduled post's time may have come.
-        let options =
-            model::Options { now: jiff::Timestamp::now(), drafts: true, future: true, base: self.base.clone() };
-        crate::render_loaded(root, config, &self.content, theme, &options, Some(&self.markdown)).map_err(diagnostics)
+        let inputs = Inputs {
+            root: root.clone(),
+            config,
+            theme: Arc::clone(self.theme.as_ref().expect("no errors, so loaded")),
+            content: Arc::clone(&self.content),
+            markdown: Arc::clone(&self.markdown),
+            code: self.code.clone(),
+            // Each rebuild is a build, with its own "now": a scheduled post's time may have come.
+            options: model::Options {
+                now: jiff::Timestamp::now(),
+                drafts: true,
+                future: true,
+                base: self.base.clone(),
+            },
+        };
+        let site = ServedSite::try_new(inputs, |inputs| {
+            let site = model::Site::assemble(&inputs.config, &inputs.content, &inputs.options)?;
+            let code = inputs.code.as_deref().map(CodeCacheRef::Shared);
+            let theme = &inputs.theme;
+            SiteRenderer::new(site, theme.templates.clone(), &theme.source, &inputs.root, Some(&inputs.markdown), code)
+                .map_err(crate::Error::from)
+        })
+        .map_err(diagnostics)?;
+        let renderer = site.borrow_dependent();
+        let mut warnings = renderer.site().warnings.clone();
+        if everything {
+            warnings.extend(renderer.render_all(&Discard).map_err(diagnostics)?.warnings);
+        } else {
+            warnings.extend(renderer.check_documents().map_err(diagnostics)?);
+            // The changed posts' own pages, so an error their templates meet shows at once.
+            for path in &changes.content {
+                let content_path = crate::load::content_path(root, path);
+                let Some(url) = renderer.site().url_of_content(&content_path) else { continue };
+                if let Some(Err(error)) = renderer.render(&url.output_file()) {
+                    return Err(diagnostics(error));
+                }
+            }
+        }
+        Ok((site, warnings))
     }
 
     fn report_warnings(&mut self, warnings: &[Diagnostic]) {
@@ -352,6 +420,15 @@ impl Session {
     }
 }
 
+/// Renders and forgets: for checking every page without keeping any.
+struct Discard;
+
+impl OutputSink for Discard {
+    fn put(&self, _: OutputFile) -> Result<(), crate::write::Error> {
+        Ok(())
+    }
+}
+
 fn diagnostics(error: crate::Error) -> Vec<Diagnostic> {
     match error {
         crate::Error::Content(diagnostics) => diagnostics,
@@ -359,19 +436,13 @@ fn diagnostics(error: crate::Error) -> Vec<Diagnostic> {
     }
 }
 
-/// A file the web server can send: bytes in memory, or a file read when asked for.
-pub(crate) enum Served {
-    Bytes(axum::body::Bytes),
-    File(PathBuf),
-}
-
 /// What is being served now.
 pub(crate) struct Snapshot {
     /// Names the site being served; pages carry it, so one that connects after missing a
     /// rebuild learns it is stale.
     pub build: String,
-    /// By path in the site: `posts/x/index.html`.
-    pub files: Arc<HashMap<String, Served>>,
+    /// `None` until the first build succeeds.
+    pub site: Option<Arc<ServedSite>>,
     /// The errors of the last rebuild, when it failed: shown over every page until fixed.
     pub errors: Vec<String>,
 }
@@ -422,7 +493,7 @@ impl Live {
         Live {
             current: RwLock::new(Arc::new(Snapshot {
                 build: format!("{first_build:x}-0"),
-                files: Arc::default(),
+                site: None,
                 errors: Vec::new(),
             })),
             messages: tokio::sync::broadcast::channel(16).0,
@@ -441,27 +512,14 @@ impl Live {
     }
 
     /// Serves `snapshot` from now on; hands back the one it replaces, so the caller can tell
-    /// pages first and free the old site (hundreds of megabytes on a big site) after.
+    /// pages first and free the old site after.
     fn replace(&self, snapshot: Snapshot) -> Arc<Snapshot> {
         std::mem::replace(&mut *self.current.write().unwrap_or_else(|e| e.into_inner()), Arc::new(snapshot))
     }
 
     /// Serves a new site, then tells open pages: the message goes out only once every file
     /// of the new site can be served.
-    fn publish(&self, built: Built, message: Message) {
-        let files = built
-            .site
-            .files
-            .into_iter()
-            .map(|file| {
-                let served = match file.body {
-                    Body::Text(text) => Served::Bytes(text.into()),
-                    Body::Static(bytes) => Served::Bytes(axum::body::Bytes::from_static(bytes)),
-                    Body::Copy(path) => Served::File(path),
-                };
-                (file.path, served)
-            })
-            .collect();
+    fn publish(&self, site: ServedSite, message: Message) {
         let n = self.builds.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         let build = format!("{:x}-{n}", self.first_build);
         let notice = match message {
@@ -469,7 +527,7 @@ impl Live {
             Message::Stylesheets => Notice::Css { build: &build },
         };
         let text = serde_json::to_string(&notice).expect("serializable");
-        let old = self.replace(Snapshot { build, files: Arc::new(files), errors: Vec::new() });
+        let old = self.replace(Snapshot { build, site: Some(Arc::new(site)), errors: Vec::new() });
         let _ = self.messages.send(text); // no page open: nobody to tell
         drop(old);
     }
@@ -479,7 +537,7 @@ impl Live {
         let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
         let current = self.current();
         let text = serde_json::to_string(&Notice::Error { errors: &errors }).expect("serializable");
-        let _ = self.replace(Snapshot { build: current.build.clone(), files: Arc::clone(&current.files), errors });
+        let _ = self.replace(Snapshot { build: current.build.clone(), site: current.site.clone(), errors });
         let _ = self.messages.send(text);
     }
 }

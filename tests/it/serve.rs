@@ -303,6 +303,70 @@ fn a_link_follows_the_post_it_points_to_when_that_one_moves() {
 }
 
 #[test]
+fn a_retitled_post_is_retitled_on_every_page_that_shows_it() {
+    // Pages are rendered when asked for, from the model of the latest change: each one that
+    // shows the post must show its new title, whether it was asked for before the edit or not.
+    let site = site();
+    let server = Server::start(&site);
+    let (mut live, _) = server.connect();
+    assert!(server.get("/").page().link_to("Hello").is_some());
+    assert!(server.get("/posts/links/").page().link_to("Hello").is_some(), "the older post's link");
+
+    site.post("hello", "Greetings", "2020-01-02", "tags: [elixir]", "The first words.");
+    live.expect("reload");
+    for url in ["/", "/tags/elixir/", "/posts/links/"] {
+        let page = server.get(url).page();
+        assert!(page.link_to("Greetings").is_some(), "{url} lists the new title");
+        assert!(page.link_to("Hello").is_none(), "{url} still shows the old title");
+    }
+    for feed in ["/atom.xml", "/tags/elixir/atom.xml"] {
+        let body = server.get(feed).body;
+        assert!(body.contains("<title type=\"text\">Greetings</title>"), "{feed}:\n{body}");
+        assert!(!body.contains("<title type=\"text\">Hello</title>"), "{feed}:\n{body}");
+    }
+}
+
+#[test]
+fn an_error_in_a_file_the_edit_did_not_touch_shows_at_once() {
+    // Deleting hello.md breaks the link in links.md: that error is links.md's, found with
+    // the rebuild, not later when someone happens to open its page.
+    let site = site();
+    let server = Server::start(&site);
+    let (mut live, _) = server.connect();
+    std::fs::remove_file(site.root().join("content/posts/hello.md")).unwrap();
+    let error = live.expect("error");
+    let text = error["errors"][0].as_str().unwrap();
+    assert_located(text, "content/posts/links.md");
+    assert!(text.contains("@/posts/hello.md"), "{text}");
+}
+
+#[test]
+fn a_template_that_fails_on_one_page_shows_its_error_on_that_page() {
+    // Every post has a cover when serve starts, so every page renders; then one loses it, and
+    // the tag page listing it can no longer be made. The server says so, in the terminal and on
+    // the page (a 500 that still reloads), and keeps serving the rest.
+    let site = site();
+    site.post("hello", "Hello", "2020-01-02", "tags: [elixir]\nextra:\n  cover: a.jpg", "The first words.");
+    site.file(
+        "templates/tag.html",
+        "{% extends \"base.html\" %}{% block content %}{% for post in paginator.posts %}\
+<p class=\"cover\">{{ post.extra.cover }}</p>{% endfor %}{% endblock content %}",
+    );
+    let server = Server::start(&site);
+    let (mut live, _) = server.connect();
+    assert_eq!(server.get("/tags/elixir/").page().text(".cover"), "a.jpg");
+
+    site.post("hello", "Hello", "2020-01-02", "tags: [elixir]", "The first words.");
+    live.expect("reload");
+    let failed = server.get("/tags/elixir/");
+    assert_eq!(failed.status, 500);
+    assert!(failed.body.contains("tag.html"), "{}", failed.body);
+    assert!(failed.body.contains("data-blog-build"), "the error page still reloads");
+    assert!(server.said("tag.html"), "{}", server.stderr());
+    assert_eq!(server.get("/posts/hello/").status, 200);
+}
+
+#[test]
 fn templates_and_config_changes_apply_at_once() {
     let site = site();
     let server = Server::start(&site);

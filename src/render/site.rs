@@ -1,0 +1,521 @@
+//! The site as files to render: every path of the output mapped to what makes it (a route),
+//! each file made on its own from the one model. `build` renders them all, in parallel, into
+//! its staging folder; `serve` renders a page when the browser asks for it. Neither keeps a
+//! list of "pages a change affects", so neither can show a stale page.
+//!
+//! A post's rendered Markdown and template value are made the first time a page needs them
+//! and then shared by its own page, the list pages and the feeds.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock, RwLock};
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use super::cache::CodeCache;
+use super::feeds::{Feed, FeedPlan};
+use super::markdown::Rendered;
+use super::shortcodes::Shortcodes;
+use super::{
+    Body, Counts, Errors, MarkdownCache, OutputFile, OutputSink, Templates, ThemeSource, highlight, internal_link,
+    redirect_page, render_document_with, sitemap, talk, templates, values,
+};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::load::Source;
+use crate::model::paginate::{Pager, paginate};
+use crate::model::{PostId, SeriesId, Site, TagId, UrlPath};
+
+/// What makes one file of the site.
+#[derive(Debug, Clone, PartialEq)]
+enum Route {
+    Post(PostId),
+    /// A stand-alone page, by its index in [`Site::pages`].
+    Page(usize),
+    /// One page of a paginated list of posts.
+    List {
+        list: usize,
+        page: usize,
+    },
+    Tags,
+    SeriesList,
+    Series(SeriesId),
+    Talks,
+    NotFound,
+    /// A page that sends the reader on to another address.
+    Redirect(UrlPath),
+    Copy(PathBuf),
+    Static(&'static [u8]),
+    Feed(Feed),
+    Sitemap,
+    Robots,
+    CodeStylesheet,
+}
+
+/// A paginated list of posts: the home page's, or a tag's.
+struct List {
+    template: &'static str,
+    tag: Option<TagId>,
+    pagers: Vec<Pager>,
+}
+
+/// A post's share of every page that shows it.
+struct PostEntry {
+    value: Value,
+    /// When its talk was given, for the order of `/talks/`.
+    starts: Option<Timestamp>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// The build cache of highlighted code a renderer reads: its own (`build`, which saves it once
+/// the documents are rendered), or one kept by its caller (`serve`, between rebuilds).
+pub enum CodeCacheRef<'a> {
+    Owned(CodeCache),
+    Shared(&'a CodeCache),
+}
+
+/// A site ready to render, file by file or whole.
+pub struct SiteRenderer<'a> {
+    site: Site<'a>,
+    /// The theme's templates, with this site's `site` value.
+    templates: Templates,
+    /// Rendered Markdown kept between `serve`'s rebuilds.
+    markdown: Option<&'a MarkdownCache>,
+    /// The code cache `serve` keeps; or `build`'s own, taken out and saved once the documents
+    /// are rendered (a lock, not a borrow, so the renderer stays covariant for `serve`).
+    shared_code: Option<&'a CodeCache>,
+    owned_code: RwLock<Option<CodeCache>>,
+    posts: Vec<OnceLock<Result<PostEntry, Vec<Diagnostic>>>>,
+    lists: Vec<List>,
+    feeds: FeedPlan,
+    routes: Vec<(String, Route)>,
+    by_path: HashMap<String, usize>,
+    /// How many of the routes are pages made from templates, for the summary line.
+    pages: usize,
+    root: PathBuf,
+}
+
+impl<'a> SiteRenderer<'a> {
+    /// Plans every file of the site; renders none yet.
+    pub fn new(
+        site: Site<'a>,
+        mut templates: Templates,
+        theme: &ThemeSource,
+        root: &Path,
+        markdown: Option<&'a MarkdownCache>,
+        code: Option<CodeCacheRef<'a>>,
+    ) -> Result<SiteRenderer<'a>, Diagnostic> {
+        templates.set_global("site", values::site_value(&site));
+        let feeds = FeedPlan::new(&site);
+        let mut routes = Routes::default();
+
+        for (index, post) in site.posts.iter().enumerate() {
+            routes.add(post.url.output_file(), Route::Post(PostId(index)));
+        }
+        for (index, page) in site.pages.iter().enumerate() {
+            routes.add(page.url.output_file(), Route::Page(index));
+        }
+        let per_page = site.config.paginate;
+        let mut lists = vec![List {
+            template: "index.html",
+            tag: None,
+            pagers: paginate(&UrlPath::root(), site.posts.len(), per_page),
+        }];
+        routes.add(UrlPath::new("/tags/").output_file(), Route::Tags);
+        for (index, tag) in site.tags.iter().enumerate() {
+            let pagers = paginate(&tag.url, tag.posts.len(), per_page);
+            lists.push(List { template: "tag.html", tag: Some(TagId(index)), pagers });
+        }
+        for (index, list) in lists.iter().enumerate() {
+            for (page, pager) in list.pagers.iter().enumerate() {
+                routes.add(pager.url.output_file(), Route::List { list: index, page });
+            }
+        }
+        routes.add(UrlPath::new("/series/").output_file(), Route::SeriesList);
+        for (index, series) in site.series.iter().enumerate() {
+            routes.add(series.url.output_file(), Route::Series(SeriesId(index)));
+        }
+        routes.add(UrlPath::new("/talks/").output_file(), Route::Talks);
+        routes.add(UrlPath::new("/404.html").output_file(), Route::NotFound);
+        let pages = routes.list.len();
+
+        for alias in &site.aliases {
+            routes.add(alias.from.output_file(), Route::Redirect(alias.to.clone()));
+        }
+        // `/page/1/` of a list is the list itself.
+        for list in &lists {
+            let root = &list.pagers[0].url;
+            routes.add(root.join("page/1").output_file(), Route::Redirect(root.clone()));
+        }
+        for asset in &site.assets {
+            routes.add(asset.to.clone(), Route::Copy(asset.from.clone()));
+        }
+        static_files(theme, root, &mut routes)?;
+        // A file of the same name in the site's static/ or content/ wins over a generated one,
+        // as a blogger who writes their own robots.txt expects.
+        for (url, feed) in feeds.feeds() {
+            routes.add_unless_taken(url.output_file(), Route::Feed(feed));
+        }
+        if site.base.is_set() {
+            routes.add_unless_taken(UrlPath::new(sitemap::SITEMAP).output_file(), Route::Sitemap);
+        }
+        routes.add_unless_taken("robots.txt".to_owned(), Route::Robots);
+        if site.config.markdown.highlight {
+            routes.add_unless_taken(highlight::STYLESHEET.to_owned(), Route::CodeStylesheet);
+        }
+
+        Ok(SiteRenderer {
+            posts: site.posts.iter().map(|_| OnceLock::new()).collect(),
+            site,
+            templates,
+            markdown,
+            shared_code: match &code {
+                Some(CodeCacheRef::Shared(cache)) => Some(cache),
+                _ => None,
+            },
+            owned_code: RwLock::new(match code {
+                Some(CodeCacheRef::Owned(cache)) => Some(cache),
+                _ => None,
+            }),
+            lists,
+            feeds,
+            routes: routes.list,
+            by_path: routes.by_path,
+            pages,
+            root: root.to_owned(),
+        })
+    }
+
+    pub fn site(&self) -> &Site<'a> {
+        &self.site
+    }
+
+    /// What the summary line counts (without warnings: those come with rendering).
+    pub fn counts(&self) -> Counts {
+        Counts {
+            pages: self.pages,
+            posts: self.site.posts.len(),
+            tags: self.site.tags.len(),
+            series: self.site.series.len(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Whether the site has a file at `path` (`posts/x/index.html`).
+    pub fn contains(&self, path: &str) -> bool {
+        self.by_path.contains_key(path)
+    }
+
+    /// The file at `path`, rendered now, or `None` when the site has no such file.
+    pub fn render(&self, path: &str) -> Option<Result<OutputFile, crate::Error>> {
+        let (path, route) = &self.routes[*self.by_path.get(path)?];
+        Some(self.render_route(path, route))
+    }
+
+    /// Renders every file into `sink`. Posts and pages come first, each page in the same task
+    /// as its Markdown; then the code cache, if this renderer owns one, is saved and let go
+    /// (the lists do not need it); then everything else, in parallel. Every broken file is
+    /// reported, not only the first.
+    pub fn render_all(&self, sink: &dyn OutputSink) -> Result<Counts, crate::Error> {
+        let mut errors = Errors::default();
+        let mut warnings = Vec::new();
+        // Unless a file of the site's own took its place.
+        let routed = |path: &str, route: &Route| self.by_path.get(path).is_some_and(|&i| self.routes[i].1 == *route);
+        let posts: Vec<Result<Vec<Diagnostic>, crate::Error>> = (0..self.site.posts.len())
+            .into_par_iter()
+            .map(|index| {
+                let id = PostId(index);
+                let entry = self.post_entry(id)?;
+                let path = self.site.post(id).url.output_file();
+                if routed(&path, &Route::Post(id)) {
+                    sink.put(self.render_route(&path, &Route::Post(id))?)?;
+                }
+                Ok(entry.warnings.clone())
+            })
+            .collect();
+        let pages: Vec<Result<Vec<Diagnostic>, crate::Error>> = (0..self.site.pages.len())
+            .into_par_iter()
+            .map(|index| {
+                let (file, warnings) = self.page(index)?;
+                if routed(&file.path, &Route::Page(index)) {
+                    sink.put(file)?;
+                }
+                Ok(warnings)
+            })
+            .collect();
+        for result in posts.into_iter().chain(pages) {
+            match result {
+                Ok(mut found) => warnings.append(&mut found),
+                Err(error) => errors.add(error),
+            }
+        }
+        errors.check()?;
+        warnings.sort();
+        if let Some(cache) = self.owned_code.write().unwrap_or_else(|e| e.into_inner()).take() {
+            cache.save();
+        }
+
+        let rest: Vec<Result<(), crate::Error>> = self
+            .routes
+            .par_iter()
+            .filter(|(_, route)| !matches!(route, Route::Post(_) | Route::Page(_)))
+            .map(|(path, route)| Ok(sink.put(self.render_route(path, route)?)?))
+            .collect();
+        rest.into_iter().filter_map(Result::err).for_each(|error| errors.add(error));
+        errors.check()?;
+        Ok(Counts { warnings, ..self.counts() })
+    }
+
+    /// Renders every document's Markdown and talk card, but no page: what `serve` does after
+    /// each change, so an error in any file shows at once, while pages wait until asked for.
+    /// Hands back the documents' warnings.
+    pub fn check_documents(&self) -> Result<Vec<Diagnostic>, crate::Error> {
+        let calls = Shortcodes { templates: &self.templates, prefix: self.site.base.prefix() };
+        let sources =
+            self.site.posts.iter().map(|p| (p.source, Some(p))).chain(self.site.pages.iter().map(|p| (p.source, None)));
+        let results: Vec<Result<Vec<Diagnostic>, Vec<Diagnostic>>> = sources
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(source, post)| {
+                let html = self.document(source);
+                let talk = post.map_or(Ok(None), |post| talk::talk(&self.site, &calls, post));
+                match (html, talk) {
+                    (Ok(html), Ok(_)) => Ok(html.warnings.clone()),
+                    (html, talk) => Err(html.err().into_iter().chain(talk.err()).flatten().collect()),
+                }
+            })
+            .collect();
+        let mut errors = Errors::default();
+        let mut warnings = Vec::new();
+        for result in results {
+            match result {
+                Ok(mut found) => warnings.append(&mut found),
+                Err(found) => errors.add(crate::Error::Content(found)),
+            }
+        }
+        errors.check()?;
+        warnings.sort();
+        Ok(warnings)
+    }
+
+    /// A document's Markdown, rendered (or taken from the Markdown cache).
+    fn document(&self, source: &Source) -> Result<Arc<Rendered>, Vec<Diagnostic>> {
+        let owned = self.owned_code.read().unwrap_or_else(|e| e.into_inner());
+        let code = self.shared_code.or(owned.as_ref());
+        match self.markdown {
+            Some(markdown) => markdown.render(&self.site, &self.templates, source, code),
+            None => {
+                render_document_with(&self.site, &self.templates, source, &|path| internal_link(&self.site, path), code)
+                    .map(Arc::new)
+            }
+        }
+    }
+
+    fn post_entry(&self, id: PostId) -> Result<&PostEntry, crate::Error> {
+        let entry = self.posts[id.0].get_or_init(|| {
+            let post = self.site.post(id);
+            let calls = Shortcodes { templates: &self.templates, prefix: self.site.base.prefix() };
+            let (html, talk) = match (self.document(post.source), talk::talk(&self.site, &calls, post)) {
+                (Ok(html), Ok(talk)) => (html, talk),
+                (html, talk) => return Err(html.err().into_iter().chain(talk.err()).flatten().collect()),
+            };
+            let value = Value::from_serializable(&values::post_data(&self.site, post, &html, talk.as_ref()));
+            Ok(PostEntry { value, starts: talk.and_then(|t| t.starts), warnings: html.warnings.clone() })
+        });
+        entry.as_ref().map_err(|errors| crate::Error::Content(errors.clone()))
+    }
+
+    /// A post's template value, or (once the post is rendered) one of its texts.
+    fn post_text(&self, id: PostId, key: &'static str) -> &str {
+        let entry = self.posts[id.0].get().and_then(|entry| entry.as_ref().ok());
+        entry.and_then(|e| e.value.get_from_path(key)).and_then(Value::as_str).unwrap_or("")
+    }
+
+    fn page(&self, index: usize) -> Result<(OutputFile, Vec<Diagnostic>), crate::Error> {
+        let page = &self.site.pages[index];
+        let html = self.document(page.source)?;
+        let value = values::page_value(&self.site, page, &html);
+        let file = self.render_template("page.html", &page.url, vec![("page", value)])?;
+        Ok((file, html.warnings.clone()))
+    }
+
+    fn render_route(&self, path: &str, route: &Route) -> Result<OutputFile, crate::Error> {
+        let site = &self.site;
+        let text = |body: String| Ok(OutputFile { path: path.to_owned(), body: Body::Text(body) });
+        match route {
+            Route::Post(id) => {
+                let value = self.post_entry(*id)?.value.clone();
+                Ok(self.render_template("post.html", &site.post(*id).url, vec![("post", value)])?)
+            }
+            Route::Page(index) => Ok(self.page(*index)?.0),
+            Route::List { list, page } => self.list_page(&self.lists[*list], *page),
+            Route::Tags => {
+                let tags: Vec<values::TagLink<'_>> = site.tags.iter().map(|t| values::tag_link(site, t)).collect();
+                let value = Value::from_serializable(&tags);
+                Ok(self.render_template("tags.html", &UrlPath::new("/tags/"), vec![("tags", value)])?)
+            }
+            Route::SeriesList => {
+                let all: Vec<Value> = site.series.iter().map(|s| values::series_value(site, s)).collect();
+                let value = Value::from_serializable(&all);
+                Ok(self.render_template("series_list.html", &UrlPath::new("/series/"), vec![("series_list", value)])?)
+            }
+            Route::Series(id) => {
+                let series = site.series(*id);
+                let value = values::series_value(site, series);
+                Ok(self.render_template("series.html", &series.url, vec![("series", value)])?)
+            }
+            Route::Talks => {
+                // Newest talk first: by when it was given, else by when its recap was posted.
+                let mut talks = Vec::new();
+                for (id, post) in site.talks() {
+                    let entry = self.post_entry(id)?;
+                    talks.push((entry.starts.unwrap_or(post.date.timestamp()), id, entry.value.clone()));
+                }
+                talks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                let talks: Vec<Value> = talks.into_iter().map(|(_, _, value)| value).collect();
+                let value = Value::from_serializable(&talks);
+                Ok(self.render_template("talks.html", &UrlPath::new("/talks/"), vec![("talks", value)])?)
+            }
+            Route::NotFound => Ok(self.render_template("404.html", &UrlPath::new("/404.html"), vec![])?),
+            Route::Redirect(target) => text(redirect_page(&site.base.absolute(target))),
+            Route::Copy(from) => Ok(OutputFile { path: path.to_owned(), body: Body::Copy(from.clone()) }),
+            Route::Static(bytes) => Ok(OutputFile { path: path.to_owned(), body: Body::Static(bytes) }),
+            Route::Feed(feed) => {
+                for &id in self.feeds.posts(*feed) {
+                    self.post_entry(id)?;
+                }
+                // A post with embeds or a talk card has its feed form beside its page content.
+                let content = |id: PostId| match self.post_text(id, "feed_content") {
+                    "" => self.post_text(id, "content"),
+                    feed => feed,
+                };
+                text(self.feeds.render(site, *feed, &|id| (content(id), self.post_text(id, "summary"))))
+            }
+            Route::Sitemap => text(sitemap::sitemap(site)),
+            Route::Robots => text(sitemap::robots(site)),
+            Route::CodeStylesheet => {
+                let css = highlight::stylesheet(&site.config.markdown.highlight_theme).map_err(|message| {
+                    Diagnostic::new(Location::file(&crate::config::Config::path_in(&self.root)), message)
+                })?;
+                text(css)
+            }
+        }
+    }
+
+    /// One page of a list; each page gets only its own slice of posts.
+    fn list_page(&self, list: &List, number: usize) -> Result<OutputFile, crate::Error> {
+        let site = &self.site;
+        let all: Vec<PostId>;
+        let posts: &[PostId] = match list.tag {
+            Some(tag) => &site.tag(tag).posts,
+            None => {
+                all = (0..site.posts.len()).map(PostId).collect();
+                &all
+            }
+        };
+        let pager = &list.pagers[number];
+        let mut shown = Vec::with_capacity(pager.items.len());
+        for &id in &posts[pager.items.clone()] {
+            shown.push(self.post_entry(id)?.value.clone());
+        }
+        let data = values::paginator(site, &list.pagers, pager, posts.len(), shown);
+        let mut values = vec![("paginator", Value::from_serializable(&data))];
+        if let Some(tag) = list.tag {
+            values.push(("tag", Value::from_serializable(&values::tag_link(site, site.tag(tag)))));
+        }
+        Ok(self.render_template(list.template, &pager.url, values)?)
+    }
+
+    /// One page through its template, with the variables every page has.
+    fn render_template(
+        &self,
+        template: &str,
+        url: &UrlPath,
+        values: Vec<(&'static str, Value)>,
+    ) -> Result<OutputFile, Diagnostic> {
+        let base = &self.site.base;
+        let mut context = Context::new();
+        context.insert("current_url", &base.href(url));
+        context.insert("current_path", url.as_str());
+        context.insert("current_permalink", &base.absolute(url));
+        for (key, value) in values {
+            context.insert_value(key, value);
+        }
+        let html = self.templates.render(template, &context)?;
+        Ok(OutputFile { path: url.output_file(), body: Body::Text(html) })
+    }
+}
+
+/// The site's files by path, in the order they were planned.
+#[derive(Default)]
+struct Routes {
+    list: Vec<(String, Route)>,
+    by_path: HashMap<String, usize>,
+}
+
+impl Routes {
+    /// Plans `route` at `path`, over whatever was planned there before.
+    fn add(&mut self, path: String, route: Route) {
+        match self.by_path.get(&path) {
+            Some(&index) => self.list[index].1 = route,
+            None => {
+                self.by_path.insert(path.clone(), self.list.len());
+                self.list.push((path, route));
+            }
+        }
+    }
+
+    fn add_unless_taken(&mut self, path: String, route: Route) {
+        if !self.by_path.contains_key(&path) {
+            self.add(path, route);
+        }
+    }
+}
+
+/// The theme's `static/`, then the site's `static/` over it.
+fn static_files(theme: &ThemeSource, root: &Path, routes: &mut Routes) -> Result<(), Diagnostic> {
+    let mut chosen: BTreeMap<String, Route> = BTreeMap::new();
+    match theme {
+        ThemeSource::BuiltIn => {
+            for (path, bytes) in templates::default_theme::FILES {
+                if let Some(name) = path.strip_prefix("static/") {
+                    chosen.insert(name.to_owned(), Route::Static(bytes));
+                }
+            }
+        }
+        ThemeSource::Folder(folder) => {
+            // The built-in templates' embeds need this script; a theme that does not ship its
+            // own still gets it, as it gets any built-in template it does not override.
+            for (path, bytes) in templates::default_theme::FILES {
+                if *path == "static/embed.js" {
+                    chosen.insert("embed.js".to_owned(), Route::Static(bytes));
+                }
+            }
+            copy_tree(&folder.join("static"), &mut chosen)?
+        }
+    }
+    copy_tree(&root.join("static"), &mut chosen)?;
+    for (path, route) in chosen {
+        routes.add(path, route);
+    }
+    Ok(())
+}
+
+fn copy_tree(dir: &Path, chosen: &mut BTreeMap<String, Route>) -> Result<(), Diagnostic> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = entry.map_err(|err| {
+            let path = err.path().unwrap_or(dir).to_owned();
+            Diagnostic::new(Location::file(&path), format!("cannot read static file: {err}"))
+        })?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            chosen.insert(rel, Route::Copy(entry.into_path()));
+        }
+    }
+    Ok(())
+}

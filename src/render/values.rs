@@ -1,0 +1,334 @@
+//! What templates get: each post, page, list and series as a template value, made from the
+//! model and the rendered Markdown. Values hold references into the model where they can, and
+//! Tera 2 values are reference-counted, so a list page shares its posts' values, never copies.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::Value;
+
+use super::feeds;
+use super::highlight;
+use super::markdown::{Heading, Rendered};
+use super::talk::Talk;
+use crate::load::Data;
+use crate::model::paginate::{Pager, window};
+use crate::model::{Page, PartEntry, Post, PostId, Site, Status, UrlPath};
+
+#[derive(Serialize)]
+pub(super) struct Link<'a> {
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct TagLink<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+    count: usize,
+    /// The tag's own Atom feed, when the site has feeds.
+    feed: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SeriesNav<'a> {
+    name: &'a str,
+    url: String,
+    part: u32,
+    planned: u32,
+    published: usize,
+    previous: Option<Link<'a>>,
+    next: Option<Link<'a>>,
+    feed: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PostData<'a> {
+    title: &'a str,
+    url: String,
+    permalink: String,
+    slug: &'a str,
+    date: String,
+    updated: Option<String>,
+    summary: &'a str,
+    content: &'a str,
+    /// The content as feeds carry it (embeds and the talk card as plain links), when that
+    /// differs from `content`; empty otherwise. Not for templates.
+    feed_content: String,
+    toc: &'a [Heading],
+    word_count: usize,
+    reading_time: usize,
+    tags: Vec<TagLink<'a>>,
+    series: Option<SeriesNav<'a>>,
+    newer: Option<Link<'a>>,
+    older: Option<Link<'a>>,
+    draft: bool,
+    scheduled: bool,
+    talk: Option<&'a Talk>,
+    /// Whether the page needs the theme's `embed.js`.
+    has_embeds: bool,
+    extra: &'a BTreeMap<String, Data>,
+    source: &'a str,
+}
+
+#[derive(Serialize)]
+pub(super) struct PageData<'a> {
+    title: &'a str,
+    url: String,
+    permalink: String,
+    summary: &'a str,
+    content: &'a str,
+    toc: &'a [Heading],
+    has_embeds: bool,
+    extra: &'a BTreeMap<String, Data>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PaginatorData {
+    posts: Vec<Value>,
+    current: usize,
+    count: usize,
+    total_posts: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    first: String,
+    last: String,
+    pages: Vec<PageNumber>,
+}
+
+/// A page link of a list, or (`gap`) the place of the numbers left out.
+#[derive(Serialize)]
+pub(super) struct PageNumber {
+    number: usize,
+    url: String,
+    current: bool,
+    /// Stands for numbers left out between the ones shown ("…").
+    gap: bool,
+}
+
+/// How many page numbers a list page shows on each side of its own.
+pub(super) const PAGE_LINKS_AROUND: usize = 2;
+
+#[derive(Serialize)]
+pub(super) struct SiteData<'a> {
+    title: &'a str,
+    description: &'a str,
+    author: &'a str,
+    language: &'a str,
+    base_url: String,
+    root: String,
+    pages: Vec<Link<'a>>,
+    extra: &'a toml::Table,
+    feeds: FeedLinks,
+    /// The generated code stylesheet, when code is highlighted.
+    highlight_css: Option<String>,
+}
+
+/// The site's feeds, as absolute URLs, for `<link rel="alternate">`.
+#[derive(Serialize)]
+pub(super) struct FeedLinks {
+    atom: Option<String>,
+    rss: Option<String>,
+}
+
+/// A page's template value (`page`).
+pub(super) fn page_value(site: &Site<'_>, page: &Page<'_>, html: &Rendered) -> Value {
+    let base = &site.base;
+    Value::from_serializable(&PageData {
+        title: &page.source.front.title,
+        url: base.href(&page.url),
+        permalink: base.absolute(&page.url),
+        summary: &html.summary,
+        content: &html.html,
+        toc: shown_toc(site, html),
+        has_embeds: html.has_embeds,
+        extra: &page.source.front.extra,
+    })
+}
+
+pub(super) fn paginator(
+    site: &Site<'_>,
+    pagers: &[Pager],
+    pager: &Pager,
+    total_posts: usize,
+    posts: Vec<Value>,
+) -> PaginatorData {
+    let base = &site.base;
+    PaginatorData {
+        posts,
+        current: pager.number,
+        count: pagers.len(),
+        total_posts,
+        previous: pager.number.checked_sub(2).map(|i| base.href(&pagers[i].url)),
+        next: pagers.get(pager.number).map(|p| base.href(&p.url)),
+        first: base.href(&pagers[0].url),
+        last: base.href(&pagers[pagers.len() - 1].url),
+        pages: window(pagers.len(), pager.number, PAGE_LINKS_AROUND)
+            .into_iter()
+            .map(|number| match number {
+                Some(number) => PageNumber {
+                    number,
+                    url: base.href(&pagers[number - 1].url),
+                    current: number == pager.number,
+                    gap: false,
+                },
+                None => PageNumber { number: 0, url: String::new(), current: false, gap: true },
+            })
+            .collect(),
+    }
+}
+
+/// The table of contents templates get: none when `[markdown] toc = false`. The headings stay
+/// in the rendered document for everything else (anchors, link checks).
+pub(super) fn shown_toc<'a>(site: &Site<'_>, html: &'a Rendered) -> &'a [Heading] {
+    if site.config.markdown.toc { &html.toc } else { &[] }
+}
+
+pub(super) fn link<'a>(site: &'a Site<'_>, id: PostId) -> Link<'a> {
+    let post = site.post(id);
+    Link { title: post.title(), url: site.base.href(&post.url) }
+}
+
+pub(super) fn tag_link<'a>(site: &Site<'_>, tag: &'a crate::model::Tag) -> TagLink<'a> {
+    TagLink {
+        name: &tag.name,
+        slug: tag.slug.as_str(),
+        url: site.base.href(&tag.url),
+        count: tag.posts.len(),
+        feed: feeds::tag_atom(site, tag).map(|url| site.base.absolute(&url)),
+    }
+}
+
+pub(super) fn post_data<'a>(
+    site: &'a Site<'_>,
+    post: &'a Post<'_>,
+    html: &'a Rendered,
+    talk: Option<&'a Talk>,
+) -> PostData<'a> {
+    let base = &site.base;
+    let front = &post.source.front;
+    let series = post.series.map(|sp| {
+        let series = site.series(sp.series);
+        let neighbour = |number: u32| {
+            series.parts.iter().find(|p| p.number == number).and_then(|p| match p.entry {
+                PartEntry::Post(id) => Some(link(site, id)),
+                PartEntry::Coming { .. } => None,
+            })
+        };
+        SeriesNav {
+            name: &series.name,
+            url: base.href(&series.url),
+            part: sp.part,
+            planned: series.planned(),
+            published: series.published_count(),
+            previous: sp.part.checked_sub(1).and_then(neighbour),
+            next: neighbour(sp.part + 1),
+            feed: feeds::series_atom(site, series).map(|url| base.absolute(&url)),
+        }
+    });
+    let feed_content = match (talk, &html.feed_html) {
+        (None, None) => String::new(),
+        (talk, _) => match talk {
+            Some(talk) => format!("{}\n{}", talk.feed_html, html.feed_html()),
+            None => html.feed_html().to_owned(),
+        },
+    };
+    PostData {
+        title: post.title(),
+        url: base.href(&post.url),
+        permalink: base.absolute(&post.url),
+        slug: post.slug.as_str(),
+        date: post.date.timestamp().to_string(),
+        updated: front.updated.as_ref().map(|d| d.timestamp().to_string()),
+        summary: &html.summary,
+        content: &html.html,
+        feed_content,
+        toc: shown_toc(site, html),
+        word_count: html.word_count,
+        reading_time: html.reading_time,
+        tags: post.tags.iter().map(|&t| tag_link(site, site.tag(t))).collect(),
+        series,
+        newer: post.newer.map(|id| link(site, id)),
+        older: post.older.map(|id| link(site, id)),
+        draft: post.status == Status::Draft,
+        scheduled: post.status == Status::Scheduled,
+        talk,
+        has_embeds: html.has_embeds || talk.is_some_and(|t| t.has_embeds),
+        extra: &front.extra,
+        source: &post.source.content_path,
+    }
+}
+
+pub(super) fn series_value(site: &Site<'_>, series: &crate::model::Series) -> Value {
+    #[derive(Serialize)]
+    struct PartData<'a> {
+        number: u32,
+        title: Option<&'a str>,
+        url: Option<String>,
+        date: Option<String>,
+        status: &'static str,
+    }
+    let mut parts: Vec<PartData<'_>> = series
+        .parts
+        .iter()
+        .map(|part| match &part.entry {
+            PartEntry::Post(id) => {
+                let post = site.post(*id);
+                PartData {
+                    number: part.number,
+                    title: Some(post.title()),
+                    url: Some(site.base.href(&post.url)),
+                    date: Some(post.date.timestamp().to_string()),
+                    status: "published",
+                }
+            }
+            PartEntry::Coming { title, date } => PartData {
+                number: part.number,
+                title: Some(title),
+                url: None,
+                date: Some(date.timestamp().to_string()),
+                status: "coming",
+            },
+        })
+        .collect();
+    parts.extend(series.upcoming().into_iter().map(|number| PartData {
+        number,
+        title: None,
+        url: None,
+        date: None,
+        status: "upcoming",
+    }));
+    parts.sort_by_key(|p| p.number);
+    Value::from_serializable(&serde_json::json!({
+        "name": series.name,
+        "slug": series.slug,
+        "url": site.base.href(&series.url),
+        "description": series.description,
+        "total": series.total,
+        "planned": series.planned(),
+        "published": series.published_count(),
+        "parts": parts,
+        "feed": feeds::series_atom(site, series).map(|url| site.base.absolute(&url)),
+    }))
+}
+
+pub(super) fn site_value(site: &Site<'_>) -> Value {
+    let config = site.config;
+    let data = SiteData {
+        title: &config.title,
+        description: &config.description,
+        author: &config.author,
+        language: &config.language,
+        base_url: site.base.absolute(&UrlPath::root()),
+        root: site.base.href(&UrlPath::root()),
+        pages: site.pages.iter().map(|p| Link { title: &p.source.front.title, url: site.base.href(&p.url) }).collect(),
+        extra: &config.extra,
+        feeds: FeedLinks {
+            atom: feeds::site_atom(site).map(|url| site.base.absolute(&url)),
+            rss: feeds::site_rss(site).map(|url| site.base.absolute(&url)),
+        },
+        highlight_css: config.markdown.highlight.then(|| site.base.href(&UrlPath::new(highlight::STYLESHEET))),
+    };
+    Value::from_serializable(&data)
+}
