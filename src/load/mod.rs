@@ -43,6 +43,9 @@ pub struct Source {
     pub file_date: Option<jiff::ZonedDateTime>,
     /// Other files of an `index.md` bundle, to be copied beside its page.
     pub assets: Vec<BundleAsset>,
+    /// Which reading of the file this is: no two parses in one process share a number, so a
+    /// cache can tell an unchanged file from an edited one without comparing their texts.
+    pub revision: u64,
 }
 
 /// A file of a bundle: where it is, and its path inside the bundle (`maps/route.gpx`).
@@ -339,7 +342,9 @@ pub fn parse_source(
         Some((date, slug)) => (date::start_of_day(date, tz), slug.to_owned()),
         None => (None, stem.to_owned()),
     };
+    static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     Ok(Source {
+        revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         path: path.to_owned(),
         content_path: content_path.to_owned(),
         kind,

@@ -1,6 +1,6 @@
 //! Tags and series: resolving what each post wrote into shared, slugged groups.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use jiff::ZonedDateTime;
@@ -21,11 +21,11 @@ pub(super) struct Resolved {
 /// Reads every post's tags, splitting Jekyll-style strings while keeping known multi-word names
 /// (declared series, multi-word tags used elsewhere) whole.
 pub(super) fn resolve(config: &Config, candidates: &[Candidate<'_>], warnings: &mut Vec<Diagnostic>) -> Resolved {
-    let mut phrases: Vec<Vec<String>> = Vec::new();
+    // A set: thousands of posts name the same few series and multi-word tags.
+    let mut phrases: HashSet<Vec<String>> = HashSet::new();
     let mut add_phrase = |name: &str| {
-        let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
-        if words.len() > 1 && !phrases.contains(&words) {
-            phrases.push(words);
+        if name.split_whitespace().nth(1).is_some() {
+            phrases.insert(name.split_whitespace().map(str::to_lowercase).collect());
         }
     };
     for series in &config.series {
@@ -41,8 +41,10 @@ pub(super) fn resolve(config: &Config, candidates: &[Candidate<'_>], warnings: &
             }
         }
     }
-    // Longest first, so "28 days of elixir" wins over a shorter "days of elixir".
-    phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    // Longest first, so "28 days of elixir" wins over a shorter "days of elixir"; then in
+    // order, so every build splits alike.
+    let mut phrases: Vec<Vec<String>> = phrases.into_iter().collect();
+    phrases.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
 
     let mut resolved = Resolved { tags: Vec::new(), series: Vec::new() };
     for (source, _, _) in candidates {

@@ -2,11 +2,12 @@
 //! Markdown rather than every document's (with highlighting on, the Markdown is most of a
 //! build's time).
 //!
-//! An entry is used only when everything its HTML came from is unchanged: the document's body
-//! and summary, and every URL it looked up (its own, and those of its `@/` links), looked up
-//! again in this build. The `[markdown]` config, the base URL and the templates (shortcodes)
-//! must stay the same for the cache's whole life: its owner starts a new one when they change
-//! (`serve` does, with every reload of `site.toml`, a template or the theme).
+//! An entry is used only when everything its HTML came from is unchanged: the document (the
+//! same reading of its file: an edited file is read anew), and every URL it looked up (its
+//! own, and those of its `@/` links), looked up again in this build. The `[markdown]` config,
+//! the base URL and the templates (shortcodes) must stay the same for the cache's whole life:
+//! its owner starts a new one when they change (`serve` does, with every reload of
+//! `site.toml`, a template or the theme).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -25,8 +26,8 @@ pub struct MarkdownCache {
 }
 
 struct Entry {
-    body: String,
-    summary: Option<String>,
+    /// The reading of the file it was rendered from ([`Source::revision`]).
+    revision: u64,
     /// Each URL the document looked up (by path under `content/`), and what it was.
     links: Vec<(String, Option<String>)>,
     rendered: Arc<Rendered>,
@@ -34,12 +35,7 @@ struct Entry {
 
 impl Entry {
     fn still_valid(&self, site: &Site<'_>, source: &Source) -> bool {
-        // Lengths first: an edited body almost always differs in length, and equal ones are
-        // compared at memory speed.
-        self.body.len() == source.body.len()
-            && self.summary == source.front.summary
-            && self.body == source.body
-            && self.links.iter().all(|(path, href)| internal_link(site, path) == *href)
+        self.revision == source.revision && self.links.iter().all(|(path, href)| internal_link(site, path) == *href)
     }
 }
 
@@ -66,12 +62,7 @@ impl MarkdownCache {
             href
         };
         let rendered = Arc::new(render_document_with(site, templates, source, &links, code)?);
-        let entry = Entry {
-            body: source.body.clone(),
-            summary: source.front.summary.clone(),
-            links: used.into_inner(),
-            rendered: Arc::clone(&rendered),
-        };
+        let entry = Entry { revision: source.revision, links: used.into_inner(), rendered: Arc::clone(&rendered) };
         self.entries.lock().unwrap_or_else(|e| e.into_inner()).insert(source.content_path.clone(), Arc::new(entry));
         Ok(rendered)
     }
