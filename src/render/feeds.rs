@@ -264,30 +264,51 @@ fn rss_item(site: &Site<'_>, id: PostId, html: &str) -> String {
 /// unreadable).
 pub fn escape(text: &str) -> String {
     // Feeds carry whole posts, so this runs over megabytes: copy the runs of ordinary text
-    // whole and look only at the bytes that can need work (all ASCII but U+FFFE and U+FFFF,
-    // which start with 0xEF in UTF-8).
+    // whole, finding their ends by table, and look only at the bytes that can need work.
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut copied = 0;
-    for (i, &byte) in bytes.iter().enumerate() {
-        let replacement = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&apos;",
-            b'\t' | b'\n' | b'\r' => continue,
-            0..0x20 => "",
-            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => "",
-            _ => continue,
+    let (mut copied, mut i) = (0, 0);
+    while let Some(found) = bytes[i..].iter().position(|&byte| NEEDS_ESCAPING[usize::from(byte)]) {
+        i += found;
+        let (replacement, length) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&apos;", 1),
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("", 3),
+            0xEF => {
+                i += 1;
+                continue;
+            }
+            _ => ("", 1), // a control character
         };
         out.push_str(&text[copied..i]);
         out.push_str(replacement);
-        copied = if byte == 0xEF { i + 3 } else { i + 1 };
+        i += length;
+        copied = i;
     }
     out.push_str(&text[copied..]);
     out
 }
+
+/// The bytes [`escape`] looks at: markup, the control characters XML 1.0 forbids (all below
+/// 0x20 but tab, newline and carriage return), and 0xEF, which starts U+FFFE and U+FFFF in UTF-8.
+const NEEDS_ESCAPING: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = !matches!(byte as u8, b'\t' | b'\n' | b'\r');
+        byte += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[0xEF] = true;
+    table
+};
 
 /// Makes the addresses in `html` absolute, as a feed needs: `/x` becomes the site's origin and
 /// base path plus `/x`, and `photo.png` or `#notes` are resolved against the page at `page`.
