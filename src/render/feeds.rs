@@ -160,16 +160,17 @@ fn newest_change<'a>(site: &'a Site<'_>, posts: &[PostId]) -> Option<&'a ZonedDa
     posts.iter().map(|&id| last_changed(site, id)).max_by_key(|d| d.timestamp())
 }
 
-/// The post's content for a feed: embeds as links, every address absolute.
-fn entry_html(site: &Site<'_>, id: PostId, html: &str) -> String {
+/// The post's content for a feed, escaped onto `out`: embeds as links, every address absolute.
+/// Escaped as it is made, so a post's HTML is copied once into its entry.
+fn push_entry_html(out: &mut String, site: &Site<'_>, id: PostId, html: &str) {
     let page = site.base.absolute(&site.post(id).url);
-    absolute_links(&feed_html(html), &page, &site.base)
+    rewrite_absolute(&feed_html(html), &page, &site.base, &mut |text| push_escaped(out, text));
 }
 
 fn atom_entry(site: &Site<'_>, id: PostId, html: &str, summary: &str) -> String {
     let post = site.post(id);
     let permalink = escape(&site.base.absolute(&post.url));
-    let mut out = String::with_capacity(html.len() * 5 / 4 + 512);
+    let mut out = String::with_capacity((html.len() + summary.len()) * 5 / 4 + 512);
     out.push_str("  <entry>\n");
     out.push_str(&format!("    <title type=\"text\">{}</title>\n", escape(post.title())));
     out.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{permalink}\"/>\n"));
@@ -186,9 +187,13 @@ fn atom_entry(site: &Site<'_>, id: PostId, html: &str, summary: &str) -> String 
         ));
     }
     if !summary.is_empty() {
-        out.push_str(&format!("    <summary type=\"html\">{}</summary>\n", escape(&entry_html(site, id, summary))));
+        out.push_str("    <summary type=\"html\">");
+        push_entry_html(&mut out, site, id, summary);
+        out.push_str("</summary>\n");
     }
-    out.push_str(&format!("    <content type=\"html\">{}</content>\n", escape(&entry_html(site, id, html))));
+    out.push_str("    <content type=\"html\">");
+    push_entry_html(&mut out, site, id, html);
+    out.push_str("</content>\n");
     out.push_str("  </entry>\n");
     out
 }
@@ -271,8 +276,9 @@ fn rss_item(site: &Site<'_>, id: PostId, html: &str) -> String {
     for &tag in &post.tags {
         item.push_str(&format!("    <category>{}</category>\n", escape(&site.tag(tag).name)));
     }
-    let html = entry_html(site, id, html);
-    item.push_str(&format!("    <description>{}</description>\n", escape(&html)));
+    item.push_str("    <description>");
+    push_entry_html(&mut item, site, id, html);
+    item.push_str("</description>\n");
     item.push_str("  </item>\n");
     item
 }
@@ -281,31 +287,57 @@ fn rss_item(site: &Site<'_>, id: PostId, html: &str) -> String {
 /// forbids outright (a stray form feed pasted into a post would otherwise make the whole feed
 /// unreadable).
 pub fn escape(text: &str) -> String {
-    // Feeds carry whole posts, so this runs over megabytes: copy the runs of ordinary text
-    // whole and look only at the bytes that can need work (all ASCII but U+FFFE and U+FFFF,
-    // which start with 0xEF in UTF-8).
-    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut copied = 0;
-    for (i, &byte) in bytes.iter().enumerate() {
-        let replacement = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&apos;",
-            b'\t' | b'\n' | b'\r' => continue,
-            0..0x20 => "",
-            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => "",
-            _ => continue,
+    push_escaped(&mut out, text);
+    out
+}
+
+/// [`escape`], onto the end of `out`.
+fn push_escaped(out: &mut String, text: &str) {
+    // Feeds carry whole posts, so this runs over megabytes: copy the runs of ordinary text
+    // whole, finding their ends by table, and look only at the bytes that can need work.
+    let bytes = text.as_bytes();
+    let (mut copied, mut i) = (0, 0);
+    while let Some(found) = bytes[i..].iter().position(|&byte| NEEDS_ESCAPING[usize::from(byte)]) {
+        i += found;
+        let (replacement, length) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&apos;", 1),
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("", 3),
+            0xEF => {
+                i += 1;
+                continue;
+            }
+            _ => ("", 1), // a control character
         };
         out.push_str(&text[copied..i]);
         out.push_str(replacement);
-        copied = if byte == 0xEF { i + 3 } else { i + 1 };
+        i += length;
+        copied = i;
     }
     out.push_str(&text[copied..]);
-    out
 }
+
+/// The bytes [`escape`] looks at: markup, the control characters XML 1.0 forbids (all below
+/// 0x20 but tab, newline and carriage return), and 0xEF, which starts U+FFFE and U+FFFF in UTF-8.
+const NEEDS_ESCAPING: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = !matches!(byte as u8, b'\t' | b'\n' | b'\r');
+        byte += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[0xEF] = true;
+    table
+};
 
 /// Makes the addresses in `html` absolute, as a feed needs: `/x` becomes the site's origin and
 /// base path plus `/x`, and `photo.png` or `#notes` are resolved against the page at `page`.
@@ -314,7 +346,14 @@ pub fn escape(text: &str) -> String {
 /// A root-relative address that already starts with the site's base path (`/blog/x` on a site
 /// at `https://host/blog/`) is taken as written for the site, not given the path twice.
 pub fn absolute_links(html: &str, page: &str, base: &BaseUrl) -> String {
-    let Ok(page) = url::Url::parse(page) else { return html.to_owned() };
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    rewrite_absolute(html, page, base, &mut |text| out.push_str(text));
+    out
+}
+
+/// [`absolute_links`], handing the result on in pieces, in order, to `push`.
+fn rewrite_absolute(html: &str, page: &str, base: &BaseUrl, push: &mut dyn FnMut(&str)) {
+    let Ok(page) = url::Url::parse(page) else { return push(html) };
     let root = base.absolute(&UrlPath::root());
     let site_root = root.trim_end_matches('/');
     let origin = site_root.strip_suffix(base.prefix()).unwrap_or(site_root);
@@ -331,9 +370,11 @@ pub fn absolute_links(html: &str, page: &str, base: &BaseUrl) -> String {
         }
         page.join(&value).ok().map(String::from)
     };
-    rewrite_link_attributes(html, &|name, value| match name {
-        "href" | "src" | "poster" => resolve(value).map(|v| escape_attribute(&v)),
-        "srcset" => {
+    rewrite_link_attributes(html, push, &|name, value| match name {
+        _ if ["href", "src", "poster"].iter().any(|link| name.eq_ignore_ascii_case(link)) => {
+            resolve(value).map(|v| escape_attribute(&v))
+        }
+        _ if name.eq_ignore_ascii_case("srcset") => {
             let candidates: Vec<String> = value
                 .split(',')
                 .map(|candidate| {
@@ -346,7 +387,7 @@ pub fn absolute_links(html: &str, page: &str, base: &BaseUrl) -> String {
             Some(candidates.join(", "))
         }
         _ => None,
-    })
+    });
 }
 
 /// `https:`, `mailto:`, `data:`: RFC 3986's scheme, a letter then letters, digits, `+-.`.
@@ -379,14 +420,14 @@ fn escape_attribute(value: &str) -> String {
 }
 
 /// Walks the tags of an HTML fragment and replaces the attribute values `rewrite` returns a new
-/// (already escaped) value for; everything else is copied byte for byte. Comments and the
-/// insides of `<script>` and `<style>` are skipped, as a browser would.
-fn rewrite_link_attributes(html: &str, rewrite: &dyn Fn(&str, &str) -> Option<String>) -> String {
+/// (already escaped) value for, given the attribute's name as written (in any case); everything else is copied byte for byte. Comments and the
+/// insides of `<script>` and `<style>` are skipped, as a browser would. The result goes to
+/// `push`, piece by piece.
+fn rewrite_link_attributes(html: &str, push: &mut dyn FnMut(&str), rewrite: &dyn Fn(&str, &str) -> Option<String>) {
     let bytes = html.as_bytes();
-    let mut out = String::with_capacity(html.len() + html.len() / 16);
-    let mut copied = 0; // html[..copied] is already in `out`
+    let mut copied = 0; // html[..copied] has been pushed
     let mut i = 0;
-    while let Some(found) = html[i..].find('<') {
+    while let Some(found) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + found;
         if html[start..].starts_with("<!--") {
             i = html[start..].find("-->").map_or(html.len(), |end| start + end + 3);
@@ -401,7 +442,7 @@ fn rewrite_link_attributes(html: &str, rewrite: &dyn Fn(&str, &str) -> Option<St
         while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' && bytes[j] != b'/' {
             j += 1;
         }
-        let tag = html[name_start..j].to_ascii_lowercase();
+        let tag = &html[name_start..j];
         // Attributes, until the tag's `>`.
         loop {
             while j < bytes.len() && (bytes[j].is_ascii_whitespace() || bytes[j] == b'/') {
@@ -415,7 +456,7 @@ fn rewrite_link_attributes(html: &str, rewrite: &dyn Fn(&str, &str) -> Option<St
             while j < bytes.len() && !bytes[j].is_ascii_whitespace() && !matches!(bytes[j], b'=' | b'>' | b'/') {
                 j += 1;
             }
-            let attr = html[attr_start..j].to_ascii_lowercase();
+            let attr = &html[attr_start..j];
             let mut k = j;
             while k < bytes.len() && bytes[k].is_ascii_whitespace() {
                 k += 1;
@@ -440,21 +481,20 @@ fn rewrite_link_attributes(html: &str, rewrite: &dyn Fn(&str, &str) -> Option<St
                     (k, end, end)
                 }
             };
-            if let Some(new_value) = rewrite(&attr, &html[value_start..value_end]) {
-                out.push_str(&html[copied..value_start]);
-                out.push_str(&new_value);
+            if let Some(new_value) = rewrite(attr, &html[value_start..value_end]) {
+                push(&html[copied..value_start]);
+                push(&new_value);
                 copied = value_end;
             }
             j = next;
         }
         i = j.min(html.len());
-        if tag == "script" || tag == "style" {
-            let close = format!("</{tag}");
+        if tag.eq_ignore_ascii_case("script") || tag.eq_ignore_ascii_case("style") {
+            let close = format!("</{}", tag.to_ascii_lowercase());
             i = html[i..].to_ascii_lowercase().find(&close).map_or(html.len(), |e| i + e);
         }
     }
-    out.push_str(&html[copied..]);
-    out
+    push(&html[copied..]);
 }
 
 #[cfg(test)]
@@ -490,6 +530,16 @@ mod tests {
         assert_eq!(
             absolute(r#"<img srcset="a.png 1x, /b.png 2x">"#),
             r#"<img srcset="https://example.com/blog/posts/x/a.png 1x, https://example.com/blog/b.png 2x">"#
+        );
+    }
+
+    #[test]
+    fn tag_and_attribute_names_match_in_any_case() {
+        assert_eq!(absolute(r#"<IMG Src="photo.png">"#), r#"<IMG Src="https://example.com/blog/posts/x/photo.png">"#);
+        let script = "<SCRIPT>var s = '<a href=\"/x\">';</Script><A HREF=\"/z\">";
+        assert_eq!(
+            absolute(script),
+            "<SCRIPT>var s = '<a href=\"/x\">';</Script><A HREF=\"https://example.com/blog/z\">"
         );
     }
 

@@ -173,19 +173,32 @@ impl<'a> Document<'a, '_> {
         }
         self.word_count += count_words(&text);
         let id = self.ids.claim(id.as_deref().map(str::to_owned).unwrap_or_else(|| slug::slugify(&text)));
-        let mut open = format!("<{level} id=\"{}\"", escape(&id));
+        // Every page has several headings: written piece by piece, with no formatting machinery.
+        let tag = heading_tag(level);
+        let escaped_id = escape(&id);
+        let mut open = String::with_capacity(128 + 2 * escaped_id.len() + 2 * text.len());
+        for piece in ["<", tag, " id=\"", &escaped_id, "\""] {
+            open.push_str(piece);
+        }
         if !classes.is_empty() {
-            open.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
+            open.push_str(" class=\"");
+            push_escaped(&mut open, &classes.join(" "));
+            open.push('"');
         }
         for (name, value) in attrs {
-            open.push_str(&format!(" {}=\"{}\"", escape(name), escape(value.as_deref().unwrap_or(""))));
+            open.push(' ');
+            push_escaped(&mut open, name);
+            open.push_str("=\"");
+            push_escaped(&mut open, value.as_deref().unwrap_or(""));
+            open.push('"');
         }
         open.push('>');
         html::push_html(&mut open, inner.into_iter());
-        open.push_str(&format!(
-            "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></{level}>\n",
-            id = escape(&id)
-        ));
+        for piece in
+            ["<a class=\"anchor\" href=\"#", &escaped_id, "\" aria-label=\"Link to this section\">#</a></", tag, ">\n"]
+        {
+            open.push_str(piece);
+        }
         self.toc.push(Heading { level: heading_number(level), id, title: text });
         Event::Html(CowStr::from(open))
     }
@@ -350,25 +363,68 @@ fn more_marker(html: &str) -> Option<usize> {
 
 /// Words: runs of non-space holding a letter or a digit (a lone `-` or `→` is no word).
 fn count_words(text: &str) -> usize {
-    if !text.is_ascii() {
-        return text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
-    }
-    // The common case, byte by byte: this runs over every word of every post.
-    let (mut count, mut in_word, mut has_alphanumeric) = (0, false, false);
-    for &byte in text.as_bytes() {
-        if byte.is_ascii_whitespace() || byte == 0x0B {
-            count += usize::from(in_word && has_alphanumeric);
-            (in_word, has_alphanumeric) = (false, false);
-        } else {
-            in_word = true;
-            has_alphanumeric |= byte.is_ascii_alphanumeric();
+    // This runs over every word of every post, so in ASCII text, the common case, it counts
+    // where words start, a byte and the one before it at a time, without branches, which the
+    // compiler turns into vector code. Nearly every word starts with a letter or a digit and is
+    // counted there; the few that start otherwise (`(so`, `-`) are looked at one by one. Text
+    // that turns out not to be ASCII is counted again by the general rule.
+    let general = || text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let bytes = text.as_bytes();
+    let space = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') <= b'\r' - b'\t');
+    let alphanumeric = |b: u8| {
+        let lower = b | 0x20;
+        (lower.wrapping_sub(b'a') <= b'z' - b'a') | (b.wrapping_sub(b'0') <= b'9' - b'0')
+    };
+    let counted_from = |start: usize| {
+        let word = &bytes[start..];
+        let counted = !alphanumeric(word[0]) && word.iter().take_while(|&&b| !space(b)).any(|&b| alphanumeric(b));
+        usize::from(counted)
+    };
+    let Some(&first) = bytes.first() else { return 0 };
+    let mut count = if alphanumeric(first) {
+        1
+    } else if space(first) {
+        0
+    } else {
+        counted_from(0)
+    };
+    // Chunks short enough for a byte to count their word starts.
+    const CHUNK: usize = 128;
+    let (mut start, mut all_bits) = (0, first);
+    while start + 1 < bytes.len() {
+        let end = (start + CHUNK).min(bytes.len() - 1);
+        let (before, at) = (&bytes[start..end], &bytes[start + 1..=end]);
+        let (mut alphanumeric_starts, mut other_starts) = (0u8, 0u8);
+        for (&b, &a) in before.iter().zip(at) {
+            let starts = space(b) & !space(a);
+            alphanumeric_starts += u8::from(starts & alphanumeric(a));
+            other_starts += u8::from(starts & !alphanumeric(a));
+            all_bits |= a;
         }
+        count += usize::from(alphanumeric_starts);
+        if other_starts > 0 {
+            count +=
+                (start + 1..=end).filter(|&i| space(bytes[i - 1]) && !space(bytes[i])).map(counted_from).sum::<usize>();
+        }
+        start = end;
     }
-    count + usize::from(in_word && has_alphanumeric)
+    if all_bits.is_ascii() { count } else { general() }
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
     level as u8
+}
+
+/// The element of a heading level: `h2`.
+fn heading_tag(level: HeadingLevel) -> &'static str {
+    match level {
+        HeadingLevel::H1 => "h1",
+        HeadingLevel::H2 => "h2",
+        HeadingLevel::H3 => "h3",
+        HeadingLevel::H4 => "h4",
+        HeadingLevel::H5 => "h5",
+        HeadingLevel::H6 => "h6",
+    }
 }
 
 /// Heading ids unique within a page: a second "Setup" becomes `setup-1`.
@@ -393,8 +449,13 @@ impl IdSet {
 /// HTML-escapes text for an attribute or element body.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    push_escaped(&mut out, text);
     out
+}
+
+/// [`escape`], onto the end of `out`.
+fn push_escaped(out: &mut String, text: &str) {
+    pulldown_cmark_escape::escape_html(out, text).expect("writing to a String cannot fail");
 }
 
 /// Byte offsets of the images written without alt text (`![](photo.png)`): a reader who
@@ -430,11 +491,17 @@ pub fn images_without_alt(markdown: &str, options: Options) -> Vec<usize> {
 /// Code blocks are focusable (`tabindex="0"`, as the highlighted ones are) because a long line
 /// scrolls inside its block, and a reader without a mouse must be able to scroll it too.
 pub fn plain_code_block(language: &str, code: &str) -> String {
-    if language.is_empty() {
-        format!("<pre tabindex=\"0\"><code>{}</code></pre>\n", escape(code))
-    } else {
-        format!("<pre tabindex=\"0\"><code class=\"language-{}\">{}</code></pre>\n", escape(language), escape(code))
+    let mut block = String::with_capacity(code.len() * 9 / 8 + language.len() + 64);
+    block.push_str("<pre tabindex=\"0\"><code");
+    if !language.is_empty() {
+        block.push_str(" class=\"language-");
+        push_escaped(&mut block, language);
+        block.push('"');
     }
+    block.push('>');
+    push_escaped(&mut block, code);
+    block.push_str("</code></pre>\n");
+    block
 }
 
 #[cfg(test)]
@@ -461,11 +528,40 @@ mod tests {
             assert_eq!(count_words(text), expected, "{text:?}");
         }
         assert_eq!(count_words("a - b -- c"), 3);
+        // Long texts, whose words cross the chunks counted at a time, in every mix of spaces,
+        // letters, digits and punctuation (a fixed pseudo-random sequence).
+        let alphabet = [' ', '\t', '\n', '\u{b}', '\u{c}', '\r', 'a', 'Z', '7', '-', '(', '_', '\'', '.'];
+        let mut state = 0x2545_f491_u32;
+        for length in (0..700).step_by(7) {
+            let text: String = (0..length)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 17;
+                    state ^= state << 5;
+                    alphabet[state as usize % alphabet.len()]
+                })
+                .collect();
+            let expected = text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+            assert_eq!(count_words(&text), expected, "{text:?}");
+        }
+        let long = |word: &str, n: usize| word.repeat(n);
+        assert_eq!(count_words(&format!("{} {}a {}", long("-", 300), long("(", 200), long("x", 300))), 2);
+        assert_eq!(count_words(&format!("{}a{}", long("-", 500), long(" ", 127))), 1);
     }
 
     #[test]
     fn explicit_heading_ids_are_kept() {
         assert!(md("# Title {#custom}\n").html.contains("<h1 id=\"custom\">"));
+    }
+
+    #[test]
+    fn heading_classes_and_attributes_go_onto_the_heading() {
+        let html = md("### A <b> & `c` {#top .one .two data-n=1}\n").html;
+        assert_eq!(
+            html,
+            "<h3 id=\"top\" class=\"one two\" data-n=\"1\">A <b> &amp; <code>c</code>\
+             <a class=\"anchor\" href=\"#top\" aria-label=\"Link to this section\">#</a></h3>\n"
+        );
     }
 
     #[test]

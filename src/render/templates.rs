@@ -184,8 +184,8 @@ fn reported_location(text: &str) -> Option<(String, usize, usize)> {
 
 fn register_filters(tera: &mut Tera, tz: TimeZone) {
     tera.register_filter("date", move |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let format: String = kwargs.get("format")?.unwrap_or_else(|| "%B %-d, %Y".to_owned());
-        format_date(value, &format, &tz).map_err(tera::Error::message)
+        let format: Option<String> = kwargs.get("format")?;
+        format_date(value, format.as_deref().unwrap_or("%B %-d, %Y"), &tz).map_err(tera::Error::message)
     });
     tera.register_filter("json", |value: Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let text = serde_json::to_string(&value).map_err(|e| tera::Error::message(e.to_string()))?;
@@ -202,11 +202,7 @@ fn register_filters(tera: &mut Tera, tz: TimeZone) {
 pub fn format_date(value: &str, format: &str, tz: &TimeZone) -> Result<String, String> {
     let timestamp: jiff::Timestamp = value.parse().map_err(|e| format!("date filter: {value:?} is not a date: {e}"))?;
     let zoned = timestamp.to_zoned_datetime(tz.clone());
-    let mut out = String::new();
-    jiff::fmt::strtime::format(format, &zoned)
-        .map(|s| out.push_str(&s))
-        .map_err(|e| format!("date filter: bad format {format:?}: {e}"))?;
-    Ok(out)
+    jiff::fmt::strtime::format(format, &zoned).map_err(|e| format!("date filter: bad format {format:?}: {e}"))
 }
 
 /// Text without its HTML tags, for descriptions made from rendered summaries. Entities are
