@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
+use rayon::prelude::*;
 
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Location};
@@ -163,6 +164,8 @@ pub fn render_site_to(
     let code = cache.map(render::CodeCacheRef::Owned);
     let renderer = render::SiteRenderer::new(site, theme.templates, &theme.source, root, None, code)?;
     let mut counts = renderer.render_all(sink)?;
+    renderer.release();
+    content.sources.into_par_iter().for_each(drop);
     warnings.append(&mut counts.warnings);
     Ok(Rendered { counts, origins, warnings })
 }

@@ -61,8 +61,14 @@ pub struct FeedPlan {
     rss: Option<(UrlPath, Vec<PostId>)>,
 }
 
-/// A post's rendered HTML and summary, as the feeds need them.
-pub type PostHtml<'a> = &'a (dyn Fn(PostId) -> (&'a str, &'a str) + Sync);
+/// Where a feed gets its posts from.
+pub trait FeedPosts: Sync {
+    /// The post's rendered HTML (its feed form) and summary.
+    fn html(&self, id: PostId) -> (&str, &str);
+    /// The post's Atom entry, as [`atom_entry`] makes it. It is the same in every Atom feed
+    /// that carries the post, so a caller may make it once and share it.
+    fn atom_entry(&self, id: PostId) -> std::sync::Arc<str>;
+}
 
 impl FeedPlan {
     /// The feeds of the site: none without a `base_url`.
@@ -122,15 +128,15 @@ impl FeedPlan {
         }
     }
 
-    /// One feed, with each post's HTML and summary from `html`.
-    pub fn render(&self, site: &Site<'_>, feed: Feed, html: PostHtml<'_>) -> String {
+    /// One feed, its posts from `posts`.
+    pub fn render(&self, site: &Site<'_>, feed: Feed, posts: &dyn FeedPosts) -> String {
         match feed {
             Feed::Atom(index) => {
-                let (url, page, title, posts) = &self.atom[index];
-                atom_feed(site, url, page, title, posts, html)
+                let (url, page, title, ids) = &self.atom[index];
+                atom_feed(site, url, page, title, ids, posts)
             }
             Feed::Rss => match &self.rss {
-                Some((url, posts)) => rss_feed(site, url, posts, html),
+                Some((url, ids)) => rss_feed(site, url, ids, posts),
                 None => String::new(),
             },
         }
@@ -167,7 +173,8 @@ fn push_entry_html(out: &mut String, site: &Site<'_>, id: PostId, html: &str) {
     rewrite_absolute(&feed_html(html), &page, &site.base, &mut |text| push_escaped(out, text));
 }
 
-fn atom_entry(site: &Site<'_>, id: PostId, html: &str, summary: &str) -> String {
+/// A post's `<entry>`, for every Atom feed that carries it.
+pub fn atom_entry(site: &Site<'_>, id: PostId, html: &str, summary: &str) -> String {
     let post = site.post(id);
     let permalink = escape(&site.base.absolute(&post.url));
     let mut out = String::with_capacity((html.len() + summary.len()) * 5 / 4 + 512);
@@ -203,12 +210,12 @@ fn atom_feed(
     url: &UrlPath,
     page: &UrlPath,
     title: &str,
-    posts: &[PostId],
-    html: PostHtml<'_>,
+    ids: &[PostId],
+    posts: &dyn FeedPosts,
 ) -> String {
     let config = site.config;
     let self_url = escape(&site.base.absolute(url));
-    let updated = newest_change(site, posts).map_or_else(|| NO_ENTRIES_UPDATED.to_owned(), rfc3339);
+    let updated = newest_change(site, ids).map_or_else(|| NO_ENTRIES_UPDATED.to_owned(), rfc3339);
     let author = if config.author.is_empty() { &config.title } else { &config.author };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", escape(&config.language)));
@@ -225,19 +232,13 @@ fn atom_feed(
     out.push_str(&format!("  <updated>{updated}</updated>\n"));
     out.push_str(&format!("  <author><name>{}</name></author>\n", escape(author)));
     out.push_str(&format!("  <generator version=\"{}\">blog</generator>\n", env!("CARGO_PKG_VERSION")));
-    let entries: Vec<String> = posts
-        .par_iter()
-        .map(|&id| {
-            let (content, summary) = html(id);
-            atom_entry(site, id, content, summary)
-        })
-        .collect();
+    let entries: Vec<std::sync::Arc<str>> = ids.par_iter().map(|&id| posts.atom_entry(id)).collect();
     entries.iter().for_each(|entry| out.push_str(entry));
     out.push_str("</feed>\n");
     out
 }
 
-fn rss_feed(site: &Site<'_>, url: &UrlPath, posts: &[PostId], html: PostHtml<'_>) -> String {
+fn rss_feed(site: &Site<'_>, url: &UrlPath, ids: &[PostId], posts: &dyn FeedPosts) -> String {
     let config = site.config;
     let description = if config.description.is_empty() { &config.title } else { &config.description };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -250,11 +251,11 @@ fn rss_feed(site: &Site<'_>, url: &UrlPath, posts: &[PostId], html: PostHtml<'_>
         "  <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
         escape(&site.base.absolute(url))
     ));
-    if let Some(date) = newest_change(site, posts) {
+    if let Some(date) = newest_change(site, ids) {
         out.push_str(&format!("  <lastBuildDate>{}</lastBuildDate>\n", rfc2822(date)));
     }
     out.push_str("  <generator>blog</generator>\n");
-    let items: Vec<String> = posts.par_iter().map(|&id| rss_item(site, id, html(id).0)).collect();
+    let items: Vec<String> = ids.par_iter().map(|&id| rss_item(site, id, posts.html(id).0)).collect();
     items.iter().for_each(|item| out.push_str(item));
     out.push_str("</channel>\n</rss>\n");
     out

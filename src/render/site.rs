@@ -8,14 +8,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
 use super::cache::CodeCache;
-use super::feeds::{Feed, FeedPlan};
+use super::feeds::{self, Feed, FeedPlan, FeedPosts};
 use super::markdown::Rendered;
 use super::shortcodes::Shortcodes;
 use super::{
@@ -89,6 +89,11 @@ pub struct SiteRenderer<'a> {
     posts: Vec<OnceLock<Result<PostEntry, Vec<Diagnostic>>>>,
     lists: Vec<List>,
     feeds: FeedPlan,
+    /// Atom entries of posts carried by more than one feed, each with how many of those feeds
+    /// have yet to take it: made once, let go after the last.
+    feed_entries: Mutex<HashMap<PostId, (Arc<str>, usize)>>,
+    /// How many Atom feeds carry each post.
+    feeds_carrying: Vec<usize>,
     routes: Vec<(String, Route)>,
     by_path: HashMap<String, usize>,
     /// How many of the routes are pages made from templates, for the summary line.
@@ -165,8 +170,14 @@ impl<'a> SiteRenderer<'a> {
             routes.add_unless_taken(highlight::STYLESHEET.to_owned(), Route::CodeStylesheet);
         }
 
+        let mut feeds_carrying = vec![0; site.posts.len()];
+        for (_, feed) in feeds.feeds().filter(|(_, feed)| matches!(feed, Feed::Atom(_))) {
+            feeds.posts(feed).iter().for_each(|id| feeds_carrying[id.0] += 1);
+        }
         Ok(SiteRenderer {
             posts: site.posts.iter().map(|_| OnceLock::new()).collect(),
+            feed_entries: Mutex::default(),
+            feeds_carrying,
             site,
             templates,
             markdown,
@@ -265,6 +276,12 @@ impl<'a> SiteRenderer<'a> {
         rest.into_iter().filter_map(Result::err).for_each(|error| errors.add(error));
         errors.check()?;
         Ok(Counts { warnings, ..self.counts() })
+    }
+
+    /// Lets go of the rendered posts on every core: on a large site, freeing them one by one
+    /// is a noticeable part of a build.
+    pub fn release(self) {
+        self.posts.into_par_iter().for_each(drop);
     }
 
     /// Renders every document's Markdown and talk card, but no page: what `serve` does after
@@ -385,12 +402,7 @@ impl<'a> SiteRenderer<'a> {
                 for &id in self.feeds.posts(*feed) {
                     self.post_entry(id)?;
                 }
-                // A post with embeds or a talk card has its feed form beside its page content.
-                let content = |id: PostId| match self.post_text(id, "feed_content") {
-                    "" => self.post_text(id, "content"),
-                    feed => feed,
-                };
-                text(self.feeds.render(site, *feed, &|id| (content(id), self.post_text(id, "summary"))))
+                text(self.feeds.render(site, *feed, self))
             }
             Route::Sitemap => text(sitemap::sitemap(site)),
             Route::Robots => text(sitemap::robots(site)),
@@ -444,6 +456,42 @@ impl<'a> SiteRenderer<'a> {
         }
         let html = self.templates.render(template, &context)?;
         Ok(OutputFile { path: url.output_file(), body: Body::Text(html) })
+    }
+}
+
+/// Feeds take their posts from the rendered posts; only ever for posts already rendered (see
+/// the `Feed` route).
+impl FeedPosts for SiteRenderer<'_> {
+    fn html(&self, id: PostId) -> (&str, &str) {
+        // A post with embeds or a talk card has its feed form beside its page content.
+        let content = match self.post_text(id, "feed_content") {
+            "" => self.post_text(id, "content"),
+            feed => feed,
+        };
+        (content, self.post_text(id, "summary"))
+    }
+
+    fn atom_entry(&self, id: PostId) -> Arc<str> {
+        let shared = || self.feed_entries.lock().unwrap_or_else(|e| e.into_inner());
+        {
+            let mut shared = shared();
+            if let Some((entry, left)) = shared.get_mut(&id) {
+                let entry = Arc::clone(entry);
+                *left -= 1;
+                if *left == 0 {
+                    shared.remove(&id);
+                }
+                return entry;
+            }
+        }
+        // Made outside the lock. Two feeds may make the same entry at once; both get it right,
+        // and the count only decides when the shared copy is let go.
+        let (content, summary) = self.html(id);
+        let entry: Arc<str> = feeds::atom_entry(&self.site, id, content, summary).into();
+        if self.feeds_carrying[id.0] > 1 {
+            shared().insert(id, (Arc::clone(&entry), self.feeds_carrying[id.0] - 1));
+        }
+        entry
     }
 }
 
