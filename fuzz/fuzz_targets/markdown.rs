@@ -1,17 +1,21 @@
 #![no_main]
-//! Any text as a post body, shortcodes and their look-alikes included: expanding shortcodes and
-//! rendering never panic, and every problem points inside the text.
+//! Any text as a post body, shortcodes and their look-alikes included: expanding shortcodes,
+//! rendering and making a feed entry's links absolute never panic, and every problem points
+//! inside the text.
 
 use std::sync::LazyLock;
 
-use blog::render::markdown;
+use blog::model::BaseUrl;
 use blog::render::shortcodes::{self, Shortcodes};
 use blog::render::{Templates, ThemeSource};
+use blog::render::{feeds, markdown};
 use libfuzzer_sys::fuzz_target;
 
 static TEMPLATES: LazyLock<Templates> = LazyLock::new(|| {
     Templates::load(std::path::Path::new("/nonexistent-site"), &ThemeSource::BuiltIn, jiff::tz::TimeZone::UTC).unwrap()
 });
+
+static BASE: LazyLock<BaseUrl> = LazyLock::new(|| BaseUrl::parse("https://example.com/blog/").unwrap());
 
 fuzz_target!(|text: &str| {
     let config = blog::config::MarkdownConfig::default();
@@ -22,7 +26,11 @@ fuzz_target!(|text: &str| {
                 markdown::render(&expanded.markdown, &config, &markdown::plain_code_block, &markdown::Links::NONE)
             {
                 let _ = expanded.substitute(&rendered.html, shortcodes::Form::Page);
+                let _ = feeds::absolute_links(&rendered.html, "https://example.com/blog/posts/x/", &BASE);
             }
+            // Raw HTML of any shape reaches the feeds too, through Markdown's HTML blocks.
+            let _ = feeds::absolute_links(text, "https://example.com/blog/posts/x/", &BASE);
+            let _ = feeds::escape(text);
         }
         Err(problems) => assert!(problems.iter().all(|(offset, _)| *offset <= text.len())),
     }
