@@ -25,7 +25,7 @@ use super::{
 use crate::diagnostic::{Diagnostic, Location};
 use crate::load::Source;
 use crate::model::paginate::{Pager, paginate};
-use crate::model::{PostId, SeriesId, Site, TagId, UrlPath};
+use crate::model::{Post, PostId, SeriesId, Site, TagId, UrlPath};
 
 /// What makes one file of the site.
 #[derive(Debug, Clone, PartialEq)]
@@ -288,21 +288,10 @@ impl<'a> SiteRenderer<'a> {
     /// each change, so an error in any file shows at once, while pages wait until asked for.
     /// Hands back the documents' warnings.
     pub fn check_documents(&self) -> Result<Vec<Diagnostic>, crate::Error> {
-        let calls = Shortcodes { templates: &self.templates, prefix: self.site.base.prefix() };
-        let sources =
-            self.site.posts.iter().map(|p| (p.source, Some(p))).chain(self.site.pages.iter().map(|p| (p.source, None)));
-        let results: Vec<Result<Vec<Diagnostic>, Vec<Diagnostic>>> = sources
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|(source, post)| {
-                let html = self.document(source);
-                let talk = post.map_or(Ok(None), |post| talk::talk(&self.site, &calls, post));
-                match (html, talk) {
-                    (Ok(html), Ok(_)) => Ok(html.warnings.clone()),
-                    (html, talk) => Err(html.err().into_iter().chain(talk.err()).flatten().collect()),
-                }
-            })
-            .collect();
+        let posts = self.site.posts.par_iter().map(|post| self.post_document(post).map(|(html, _)| html));
+        let pages = self.site.pages.par_iter().map(|page| self.document(page.source));
+        let results: Vec<Result<Vec<Diagnostic>, Vec<Diagnostic>>> =
+            posts.chain(pages).map(|html| html.map(|html| html.warnings.clone())).collect();
         let mut errors = Errors::default();
         let mut warnings = Vec::new();
         for result in results {
@@ -314,6 +303,15 @@ impl<'a> SiteRenderer<'a> {
         errors.check()?;
         warnings.sort();
         Ok(warnings)
+    }
+
+    /// A post's Markdown and talk card, with the problems of both.
+    fn post_document(&self, post: &Post<'_>) -> Result<(Arc<Rendered>, Option<talk::Talk>), Vec<Diagnostic>> {
+        let calls = Shortcodes { templates: &self.templates, prefix: self.site.base.prefix() };
+        match (self.document(post.source), talk::talk(&self.site, &calls, post)) {
+            (Ok(html), Ok(talk)) => Ok((html, talk)),
+            (html, talk) => Err(html.err().into_iter().chain(talk.err()).flatten().collect()),
+        }
     }
 
     /// A document's Markdown, rendered (or taken from the Markdown cache).
@@ -332,11 +330,7 @@ impl<'a> SiteRenderer<'a> {
     fn post_entry(&self, id: PostId) -> Result<&PostEntry, crate::Error> {
         let entry = self.posts[id.0].get_or_init(|| {
             let post = self.site.post(id);
-            let calls = Shortcodes { templates: &self.templates, prefix: self.site.base.prefix() };
-            let (html, talk) = match (self.document(post.source), talk::talk(&self.site, &calls, post)) {
-                (Ok(html), Ok(talk)) => (html, talk),
-                (html, talk) => return Err(html.err().into_iter().chain(talk.err()).flatten().collect()),
-            };
+            let (html, talk) = self.post_document(post)?;
             let value = Value::from_serializable(&values::post_data(&self.site, post, &html, talk.as_ref()));
             Ok(PostEntry { value, starts: talk.and_then(|t| t.starts), warnings: html.warnings.clone() })
         });
