@@ -103,26 +103,23 @@ pub struct Counts {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Renders one document's Markdown, its shortcodes and bare video URLs included. Shared by
-/// posts and pages, and by `serve` for the one file that changed.
-///
-/// Embeds come out in two forms from this one pass: `html` holds privacy placeholders, and
-/// `feed_html()` plain links, for feeds. The summary always uses the links: it is a teaser
-/// on list pages and in feeds, where a player has no place.
-pub fn render_document(site: &Site<'_>, templates: &Templates, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
-    render_document_with(site, templates, source, &|path| internal_link(site, path), None)
-}
-
 /// Where an `@/posts/x.md` link (or a document's own path) points in this build.
 fn internal_link(site: &Site<'_>, content_path: &str) -> Option<String> {
     site.url_of_content(content_path).map(|url| site.base.href(url))
 }
 
-/// [`render_document`] with every URL of a document looked up through `internal`, so
-/// [`MarkdownCache`] can see which ones a document used. What a document renders to depends on
-/// its body and summary, the `[markdown]` config, the templates (shortcodes), the site's path
-/// prefix and these URLs, and on nothing else: the cache relies on it. Highlighted code blocks
-/// come from `code` where it has them (the same output either way).
+/// Renders one document's Markdown, its shortcodes and bare video URLs included, for posts and
+/// pages alike.
+///
+/// Embeds come out in two forms from this one pass: `html` holds privacy placeholders, and
+/// `feed_html()` plain links, for feeds. The summary always uses the links: it is a teaser
+/// on list pages and in feeds, where a player has no place.
+///
+/// Every URL of a document is looked up through `internal`, so [`MarkdownCache`] can see which
+/// ones a document used. What a document renders to depends on its body and summary, the
+/// `[markdown]` config, the templates (shortcodes), the site's path prefix and these URLs, and
+/// on nothing else: the cache relies on it. Highlighted code blocks come from `code` where it
+/// has them (the same output either way).
 fn render_document_with(
     site: &Site<'_>,
     templates: &Templates,
