@@ -654,6 +654,13 @@ mod tests {
         Templates::load(no_site, &super::super::ThemeSource::BuiltIn, jiff::tz::TimeZone::UTC).unwrap()
     }
 
+    /// The expanded Markdown rendered as a post's would be, with the shortcodes still as tokens.
+    fn render_expanded(expanded: &Expanded<'_>) -> String {
+        use super::super::markdown;
+        let config = crate::config::MarkdownConfig::default();
+        markdown::render(&expanded.markdown, &config, &markdown::plain_code_block, &markdown::Links::NONE).unwrap().html
+    }
+
     #[test]
     fn one_expansion_gives_the_page_a_placeholder_and_the_feed_a_link() {
         let templates = builtin_templates();
@@ -661,15 +668,7 @@ mod tests {
         let markdown = "Intro.\n\n{{ youtube(id=\"dQw4w9WgXcQ\", title=\"Talk\") }}\n\nhttps://vimeo.com/76979871\n";
         let expanded = expand(markdown, Options::empty(), &calls).unwrap();
         assert!(expanded.has_embeds());
-        let config = crate::config::MarkdownConfig::default();
-        let html = super::super::markdown::render(
-            &expanded.markdown,
-            &config,
-            &super::super::markdown::plain_code_block,
-            &super::super::markdown::Links::NONE,
-        )
-        .unwrap()
-        .html;
+        let html = render_expanded(&expanded);
         let (page, lost) = expanded.substitute_checked(&html, Form::Page);
         assert!(lost.is_empty());
         assert_eq!(page.matches("<a class=\"embed embed-").count(), 2, "{page}");
@@ -692,15 +691,7 @@ mod tests {
         let calls = Shortcodes { templates: &templates, prefix: "" };
         let markdown = "<div title=\"{{ youtube(id=\"dQw4w9WgXcQ\") }}\">hi</div>\n\nFine {{ youtube(id=\"aqz-KE-bpKQ\") }} <b>here</b>.\n";
         let expanded = expand(markdown, Options::empty(), &calls).unwrap();
-        let config = crate::config::MarkdownConfig::default();
-        let html = super::super::markdown::render(
-            &expanded.markdown,
-            &config,
-            &super::super::markdown::plain_code_block,
-            &super::super::markdown::Links::NONE,
-        )
-        .unwrap()
-        .html;
+        let html = render_expanded(&expanded);
         assert_eq!(expanded.substitute_checked(&html, Form::Page).1, vec![12], "{html}");
     }
 
