@@ -63,8 +63,8 @@ pub struct FeedPlan {
 
 /// Where a feed gets its posts from.
 pub trait FeedPosts: Sync {
-    /// The post's rendered HTML (its feed form) and summary.
-    fn html(&self, id: PostId) -> (&str, &str);
+    /// The post's RSS `<item>`, as [`rss_item`] makes it.
+    fn rss_item(&self, id: PostId) -> String;
     /// The post's Atom entry, as [`atom_entry`] makes it. It is the same in every Atom feed
     /// that carries the post, so a caller may make it once and share it.
     fn atom_entry(&self, id: PostId) -> std::sync::Arc<str>;
@@ -255,7 +255,7 @@ fn rss_feed(site: &Site<'_>, url: &UrlPath, ids: &[PostId], posts: &dyn FeedPost
         out.push_str(&format!("  <lastBuildDate>{}</lastBuildDate>\n", rfc2822(date)));
     }
     out.push_str("  <generator>blog</generator>\n");
-    let items: Vec<String> = ids.par_iter().map(|&id| rss_item(site, id, posts.html(id).0)).collect();
+    let items: Vec<String> = ids.par_iter().map(|&id| posts.rss_item(id)).collect();
     items.iter().for_each(|item| out.push_str(item));
     out.push_str("</channel>\n</rss>\n");
     out
@@ -265,7 +265,8 @@ fn rfc2822(date: &ZonedDateTime) -> String {
     jiff::fmt::rfc2822::to_string(date).unwrap_or_else(|_| rfc3339(date))
 }
 
-fn rss_item(site: &Site<'_>, id: PostId, html: &str) -> String {
+/// A post's `<item>` for the RSS feed.
+pub fn rss_item(site: &Site<'_>, id: PostId, html: &str) -> String {
     let post = site.post(id);
     let permalink = escape(&site.base.absolute(&post.url));
     let mut item = String::with_capacity(html.len() * 5 / 4 + 512);

@@ -6,9 +6,11 @@
 //! A post's rendered Markdown and template value are made the first time a page needs them
 //! and then shared by its own page, the list pages and the feeds.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -68,6 +70,9 @@ struct PostEntry {
     warnings: Vec<Diagnostic>,
 }
 
+/// A post's entry, or the problems that kept it from being made.
+type EntryResult = Result<Arc<PostEntry>, Vec<Diagnostic>>;
+
 /// The build cache of highlighted code a renderer reads: its own (`build`, which saves it once
 /// the documents are rendered), or one kept by its caller (`serve`, between rebuilds).
 pub enum CodeCacheRef<'a> {
@@ -86,7 +91,12 @@ pub struct SiteRenderer<'a> {
     /// are rendered (a lock, not a borrow, so the renderer stays covariant for `serve`).
     shared_code: Option<&'a CodeCache>,
     owned_code: RwLock<Option<CodeCache>>,
-    posts: Vec<OnceLock<Result<PostEntry, Vec<Diagnostic>>>>,
+    /// Each post's entry, made the first time a file needs it. `render_all` lets each go once
+    /// the last file that shows the post is written, so a large site never holds every post's
+    /// HTML at once; a file asked for later makes it again.
+    posts: Vec<Mutex<Option<EntryResult>>>,
+    /// Every post, newest first: the home page's list.
+    newest_first: Vec<PostId>,
     lists: Vec<List>,
     feeds: FeedPlan,
     /// Atom entries of posts carried by more than one feed, each with how many of those feeds
@@ -175,7 +185,8 @@ impl<'a> SiteRenderer<'a> {
             feeds.posts(feed).iter().for_each(|id| feeds_carrying[id.0] += 1);
         }
         Ok(SiteRenderer {
-            posts: site.posts.iter().map(|_| OnceLock::new()).collect(),
+            posts: site.posts.iter().map(|_| Mutex::default()).collect(),
+            newest_first: (0..site.posts.len()).map(PostId).collect(),
             feed_entries: Mutex::default(),
             feeds_carrying,
             site,
@@ -224,61 +235,77 @@ impl<'a> SiteRenderer<'a> {
         Some(self.render_route(path, route))
     }
 
-    /// Renders every file into `sink`. Posts and pages come first, each page in the same task
-    /// as its Markdown; then the code cache, if this renderer owns one, is saved and let go
-    /// (the lists do not need it); then everything else, in parallel. Every broken file is
-    /// reported, not only the first.
+    /// Renders every file into `sink`, each post's page in the same task as its Markdown.
+    /// Posts go newest first, and a list page, a feed or `/talks/` is rendered as soon as the
+    /// last of its posts is, by the task that rendered it; once every file that shows a post is
+    /// written, its entry is let go. So a 10,000-post site holds only the posts still to be
+    /// shown, never all of their HTML at once. Every broken file is reported, not only the first.
     pub fn render_all(&self, sink: &dyn OutputSink) -> Result<Counts, crate::Error> {
-        let mut errors = Errors::default();
-        let mut warnings = Vec::new();
+        let failures = Mutex::new(Errors::default());
+        let fail = |error| failures.lock().unwrap_or_else(PoisonError::into_inner).add(error);
         // Unless a file of the site's own took its place.
         let routed = |path: &str, route: &Route| self.by_path.get(path).is_some_and(|&i| self.routes[i].1 == *route);
-        let posts: Vec<Result<Vec<Diagnostic>, crate::Error>> = (0..self.site.posts.len())
+        let put = |path: &str, route: &Route| {
+            if routed(path, route) {
+                self.render_route(path, route).and_then(|file| Ok(sink.put(file)?)).unwrap_or_else(fail);
+            }
+        };
+        let showings = Showings::new(self);
+        let warnings: Vec<Vec<Diagnostic>> = (0..self.site.posts.len())
             .into_par_iter()
             .map(|index| {
                 let id = PostId(index);
-                let entry = self.post_entry(id)?;
-                let path = self.site.post(id).url.output_file();
-                if routed(&path, &Route::Post(id)) {
-                    sink.put(self.render_route(&path, &Route::Post(id))?)?;
+                let warnings = match self.post_entry(id) {
+                    Ok(entry) => entry.warnings.clone(),
+                    Err(error) => {
+                        fail(error);
+                        Vec::new()
+                    }
+                };
+                put(&self.site.post(id).url.output_file(), &Route::Post(id));
+                for route in showings.ready_after(id) {
+                    let (path, route) = &self.routes[route];
+                    put(path, route);
+                    for &shown in self.shown_posts(route).iter() {
+                        showings.written(self, shown);
+                    }
                 }
-                Ok(entry.warnings.clone())
+                showings.written(self, id);
+                warnings
             })
             .collect();
-        let pages: Vec<Result<Vec<Diagnostic>, crate::Error>> = (0..self.site.pages.len())
+        let mut warnings: Vec<Diagnostic> = warnings.into_iter().flatten().collect();
+        let pages: Vec<Vec<Diagnostic>> = (0..self.site.pages.len())
             .into_par_iter()
-            .map(|index| {
-                let (file, warnings) = self.page(index)?;
-                if routed(&file.path, &Route::Page(index)) {
-                    sink.put(file)?;
+            .map(|index| match self.page(index) {
+                Ok((file, warnings)) => {
+                    if routed(&file.path, &Route::Page(index)) {
+                        sink.put(file).unwrap_or_else(|error| fail(error.into()));
+                    }
+                    warnings
                 }
-                Ok(warnings)
+                Err(error) => {
+                    fail(error);
+                    Vec::new()
+                }
             })
             .collect();
-        for result in posts.into_iter().chain(pages) {
-            match result {
-                Ok(mut found) => warnings.append(&mut found),
-                Err(error) => errors.add(error),
-            }
-        }
-        errors.check()?;
+        warnings.extend(pages.into_iter().flatten());
         warnings.sort();
         if let Some(cache) = self.owned_code.write().unwrap_or_else(|e| e.into_inner()).take() {
             cache.save();
         }
-
-        let rest: Vec<Result<(), crate::Error>> = self
-            .routes
+        self.routes
             .par_iter()
-            .filter(|(_, route)| !matches!(route, Route::Post(_) | Route::Page(_)))
-            .map(|(path, route)| Ok(sink.put(self.render_route(path, route)?)?))
-            .collect();
-        rest.into_iter().filter_map(Result::err).for_each(|error| errors.add(error));
-        errors.check()?;
+            .filter(|(_, route)| {
+                !matches!(route, Route::Post(_) | Route::Page(_)) && self.shown_posts(route).is_empty()
+            })
+            .for_each(|(path, route)| put(path, route));
+        failures.into_inner().unwrap_or_else(PoisonError::into_inner).check()?;
         Ok(Counts { warnings, ..self.counts() })
     }
 
-    /// Lets go of the rendered posts on every core: on a large site, freeing them one by one
+    /// Lets go of the posts still held on every core: on a large site, freeing them one by one
     /// is a noticeable part of a build.
     pub fn release(self) {
         self.posts.into_par_iter().for_each(drop);
@@ -327,20 +354,26 @@ impl<'a> SiteRenderer<'a> {
         }
     }
 
-    fn post_entry(&self, id: PostId) -> Result<&PostEntry, crate::Error> {
-        let entry = self.posts[id.0].get_or_init(|| {
+    /// A post's entry, made now if no file has needed it yet (or since it was let go). Whoever
+    /// asks while it is being made waits for it, so it is made once.
+    fn post_entry(&self, id: PostId) -> Result<Arc<PostEntry>, crate::Error> {
+        let mut slot = self.posts[id.0].lock().unwrap_or_else(PoisonError::into_inner);
+        let entry = slot.get_or_insert_with(|| {
             let post = self.site.post(id);
             let (html, talk) = self.post_document(post)?;
             let value = Value::from_serializable(&values::post_data(&self.site, post, &html, talk.as_ref()));
-            Ok(PostEntry { value, starts: talk.and_then(|t| t.starts), warnings: html.warnings.clone() })
+            let warnings = html.warnings.clone();
+            Ok(Arc::new(PostEntry { value, starts: talk.and_then(|t| t.starts), warnings }))
         });
-        entry.as_ref().map_err(|errors| crate::Error::Content(errors.clone()))
+        entry.clone().map_err(crate::Error::Content)
     }
 
-    /// A post's template value, or (once the post is rendered) one of its texts.
-    fn post_text(&self, id: PostId, key: &'static str) -> &str {
-        let entry = self.posts[id.0].get().and_then(|entry| entry.as_ref().ok());
-        entry.and_then(|e| e.value.get_from_path(key)).and_then(Value::as_str).unwrap_or("")
+    /// Lets go of a post's entry; a failed one is kept, to be reported the same again.
+    fn let_go(&self, id: PostId) {
+        let mut slot = self.posts[id.0].lock().unwrap_or_else(PoisonError::into_inner);
+        if matches!(*slot, Some(Ok(_))) {
+            *slot = None;
+        }
     }
 
     fn page(&self, index: usize) -> Result<(OutputFile, Vec<Diagnostic>), crate::Error> {
@@ -393,10 +426,10 @@ impl<'a> SiteRenderer<'a> {
             Route::Copy(from) => Ok(OutputFile { path: path.to_owned(), body: Body::Copy(from.clone()) }),
             Route::Static(bytes) => Ok(OutputFile { path: path.to_owned(), body: Body::Static(bytes) }),
             Route::Feed(feed) => {
-                for &id in self.feeds.posts(*feed) {
-                    self.post_entry(id)?;
-                }
-                text(self.feeds.render(site, *feed, self))
+                // Made here, so a broken post fails its feeds with its own error.
+                let entries = self.feeds.posts(*feed).iter().map(|&id| Ok((id, self.post_entry(id)?)));
+                let entries = entries.collect::<Result<HashMap<_, _>, crate::Error>>()?;
+                text(self.feeds.render(site, *feed, &FeedEntries { renderer: self, entries }))
             }
             Route::Sitemap => text(sitemap::sitemap(site)),
             Route::Robots => text(sitemap::robots(site)),
@@ -409,17 +442,32 @@ impl<'a> SiteRenderer<'a> {
         }
     }
 
+    /// Every post of a list, newest first.
+    fn list_posts(&self, list: &List) -> &[PostId] {
+        match list.tag {
+            Some(tag) => &self.site.tag(tag).posts,
+            None => &self.newest_first,
+        }
+    }
+
+    /// The posts whose entries a file shows, other than a post's own page: a list page's, a
+    /// feed's, the talks.
+    fn shown_posts(&self, route: &Route) -> Cow<'_, [PostId]> {
+        match route {
+            Route::List { list, page } => {
+                let list = &self.lists[*list];
+                Cow::Borrowed(&self.list_posts(list)[list.pagers[*page].items.clone()])
+            }
+            Route::Feed(feed) => Cow::Borrowed(self.feeds.posts(*feed)),
+            Route::Talks => Cow::Owned(self.site.talks().map(|(id, _)| id).collect()),
+            _ => Cow::Borrowed(&[]),
+        }
+    }
+
     /// One page of a list; each page gets only its own slice of posts.
     fn list_page(&self, list: &List, number: usize) -> Result<OutputFile, crate::Error> {
         let site = &self.site;
-        let all: Vec<PostId>;
-        let posts: &[PostId] = match list.tag {
-            Some(tag) => &site.tag(tag).posts,
-            None => {
-                all = (0..site.posts.len()).map(PostId).collect();
-                &all
-            }
-        };
+        let posts = self.list_posts(list);
         let pager = &list.pagers[number];
         let mut shown = Vec::with_capacity(pager.items.len());
         for &id in &posts[pager.items.clone()] {
@@ -453,20 +501,29 @@ impl<'a> SiteRenderer<'a> {
     }
 }
 
-/// Feeds take their posts from the rendered posts; only ever for posts already rendered (see
-/// the `Feed` route).
-impl FeedPosts for SiteRenderer<'_> {
-    fn html(&self, id: PostId) -> (&str, &str) {
-        // A post with embeds or a talk card has its feed form beside its page content.
-        let content = match self.post_text(id, "feed_content") {
-            "" => self.post_text(id, "content"),
-            feed => feed,
-        };
-        (content, self.post_text(id, "summary"))
+/// The posts of one feed, rendered, for the feeds module to read.
+struct FeedEntries<'r, 'a> {
+    renderer: &'r SiteRenderer<'a>,
+    entries: HashMap<PostId, Arc<PostEntry>>,
+}
+
+impl FeedEntries<'_, '_> {
+    /// A post's HTML as feeds carry it (embeds and a talk card as links), and its summary.
+    fn texts(&self, id: PostId) -> (&str, &str) {
+        let text = |key| self.entries.get(&id).and_then(|e| e.value.get_from_path(key)).and_then(Value::as_str);
+        let content = text("feed_content").filter(|feed| !feed.is_empty()).or_else(|| text("content"));
+        (content.unwrap_or(""), text("summary").unwrap_or(""))
+    }
+}
+
+impl FeedPosts for FeedEntries<'_, '_> {
+    fn rss_item(&self, id: PostId) -> String {
+        feeds::rss_item(&self.renderer.site, id, self.texts(id).0)
     }
 
     fn atom_entry(&self, id: PostId) -> Arc<str> {
-        let shared = || self.feed_entries.lock().unwrap_or_else(|e| e.into_inner());
+        let renderer = self.renderer;
+        let shared = || renderer.feed_entries.lock().unwrap_or_else(|e| e.into_inner());
         {
             let mut shared = shared();
             if let Some((entry, left)) = shared.get_mut(&id) {
@@ -480,12 +537,53 @@ impl FeedPosts for SiteRenderer<'_> {
         }
         // Made outside the lock. Two feeds may make the same entry at once; both get it right,
         // and the count only decides when the shared copy is let go.
-        let (content, summary) = self.html(id);
-        let entry: Arc<str> = feeds::atom_entry(&self.site, id, content, summary).into();
-        if self.feeds_carrying[id.0] > 1 {
-            shared().insert(id, (Arc::clone(&entry), self.feeds_carrying[id.0] - 1));
+        let (content, summary) = self.texts(id);
+        let entry: Arc<str> = feeds::atom_entry(&renderer.site, id, content, summary).into();
+        if renderer.feeds_carrying[id.0] > 1 {
+            shared().insert(id, (Arc::clone(&entry), renderer.feeds_carrying[id.0] - 1));
         }
         entry
+    }
+}
+
+/// Which files show each post besides its own page, and how far each is from being written:
+/// what lets [`SiteRenderer::render_all`] write a list page or a feed as soon as its posts are
+/// rendered, and let a post go as soon as the last file that shows it is written.
+struct Showings {
+    /// For each post, the routes (by index) that show it.
+    shown_on: Vec<Vec<usize>>,
+    /// For each route, how many of the posts it shows are still to be rendered.
+    unrendered: Vec<AtomicUsize>,
+    /// For each post, how many files that show it are still to be written, its own page included.
+    unwritten: Vec<AtomicUsize>,
+}
+
+impl Showings {
+    fn new(renderer: &SiteRenderer<'_>) -> Showings {
+        let mut shown_on = vec![Vec::new(); renderer.site.posts.len()];
+        let unrendered = (renderer.routes.iter().enumerate())
+            .map(|(index, (_, route))| {
+                let shown = renderer.shown_posts(route);
+                shown.iter().for_each(|id| shown_on[id.0].push(index));
+                AtomicUsize::new(shown.len())
+            })
+            .collect();
+        let unwritten = shown_on.iter().map(|routes| AtomicUsize::new(routes.len() + 1)).collect();
+        Showings { shown_on, unrendered, unwritten }
+    }
+
+    /// Counts `id` as rendered; yields the routes showing it that now have all their posts
+    /// rendered. Each route is yielded once, to whichever task rendered its last post.
+    fn ready_after(&self, id: PostId) -> impl Iterator<Item = usize> + '_ {
+        let last = |route: &usize| self.unrendered[*route].fetch_sub(1, Ordering::AcqRel) == 1;
+        self.shown_on[id.0].iter().copied().filter(last)
+    }
+
+    /// Counts one more file that shows `id` as written; after the last, its entry is let go.
+    fn written(&self, renderer: &SiteRenderer<'_>, id: PostId) {
+        if self.unwritten[id.0].fetch_sub(1, Ordering::AcqRel) == 1 {
+            renderer.let_go(id);
+        }
     }
 }
 
