@@ -98,6 +98,8 @@ pub struct SiteRenderer<'a> {
     /// Every post, newest first: the home page's list.
     newest_first: Vec<PostId>,
     lists: Vec<List>,
+    /// Each tag's template value, by [`TagId`].
+    tag_values: Vec<Value>,
     feeds: FeedPlan,
     /// Atom entries of posts carried by more than one feed, each with how many of those feeds
     /// have yet to take it: made once, let go after the last.
@@ -187,6 +189,7 @@ impl<'a> SiteRenderer<'a> {
         Ok(SiteRenderer {
             posts: site.posts.iter().map(|_| Mutex::default()).collect(),
             newest_first: (0..site.posts.len()).map(PostId).collect(),
+            tag_values: values::tag_values(&site),
             feed_entries: Mutex::default(),
             feeds_carrying,
             site,
@@ -361,7 +364,8 @@ impl<'a> SiteRenderer<'a> {
         let entry = slot.get_or_insert_with(|| {
             let post = self.site.post(id);
             let (html, talk) = self.post_document(post)?;
-            let value = Value::from_serializable(&values::post_data(&self.site, post, &html, talk.as_ref()));
+            let data = values::post_data(&self.site, post, &html, talk.as_ref(), &self.tag_values);
+            let value = Value::from_serializable(&data);
             let warnings = html.warnings.clone();
             Ok(Arc::new(PostEntry { value, starts: talk.and_then(|t| t.starts), warnings }))
         });
@@ -395,8 +399,7 @@ impl<'a> SiteRenderer<'a> {
             Route::Page(index) => Ok(self.page(*index)?.0),
             Route::List { list, page } => self.list_page(&self.lists[*list], *page),
             Route::Tags => {
-                let tags: Vec<values::TagLink<'_>> = site.tags.iter().map(|t| values::tag_link(site, t)).collect();
-                let value = Value::from_serializable(&tags);
+                let value = Value::from(self.tag_values.clone());
                 Ok(self.render_template("tags.html", &UrlPath::new("/tags/"), vec![("tags", value)])?)
             }
             Route::SeriesList => {
@@ -476,7 +479,7 @@ impl<'a> SiteRenderer<'a> {
         let data = values::paginator(site, &list.pagers, pager, posts.len(), shown);
         let mut values = vec![("paginator", Value::from_serializable(&data))];
         if let Some(tag) = list.tag {
-            values.push(("tag", Value::from_serializable(&values::tag_link(site, site.tag(tag)))));
+            values.push(("tag", self.tag_values[tag.0].clone()));
         }
         Ok(self.render_template(list.template, &pager.url, values)?)
     }

@@ -59,7 +59,8 @@ pub(super) struct PostData<'a> {
     toc: &'a [Heading],
     word_count: usize,
     reading_time: usize,
-    tags: Vec<TagLink<'a>>,
+    /// Each the tag's one shared value (see [`tag_values`]).
+    tags: Vec<Value>,
     series: Option<SeriesNav<'a>>,
     newer: Option<Link<'a>>,
     older: Option<Link<'a>>,
@@ -190,14 +191,20 @@ pub(super) fn link<'a>(site: &'a Site<'_>, id: PostId) -> Link<'a> {
     Link { title: post.title(), url: site.base.href(&post.url) }
 }
 
-pub(super) fn tag_link<'a>(site: &Site<'_>, tag: &'a crate::model::Tag) -> TagLink<'a> {
-    TagLink {
-        name: &tag.name,
-        slug: tag.slug.as_str(),
-        url: site.base.href(&tag.url),
-        count: tag.posts.len(),
-        feed: feeds::tag_atom(site, tag).map(|url| site.base.absolute(&url)),
-    }
+/// Every tag's template value, by [`crate::model::TagId`]: made once and shared by every post
+/// that carries the tag, its own pages and `/tags/` (Tera values are reference-counted), rather
+/// than made again for each of the tag's posts.
+pub(super) fn tag_values(site: &Site<'_>) -> Vec<Value> {
+    let value = |tag: &crate::model::Tag| {
+        Value::from_serializable(&TagLink {
+            name: &tag.name,
+            slug: tag.slug.as_str(),
+            url: site.base.href(&tag.url),
+            count: tag.posts.len(),
+            feed: feeds::tag_atom(site, tag).map(|url| site.base.absolute(&url)),
+        })
+    };
+    site.tags.iter().map(value).collect()
 }
 
 pub(super) fn post_data<'a>(
@@ -205,6 +212,7 @@ pub(super) fn post_data<'a>(
     post: &'a Post<'_>,
     html: &'a Rendered,
     talk: Option<&'a Talk>,
+    tag_values: &[Value],
 ) -> PostData<'a> {
     let base = &site.base;
     let front = &post.source.front;
@@ -247,7 +255,7 @@ pub(super) fn post_data<'a>(
         toc: shown_toc(site, html),
         word_count: html.word_count,
         reading_time: html.reading_time,
-        tags: post.tags.iter().map(|&t| tag_link(site, site.tag(t))).collect(),
+        tags: post.tags.iter().map(|&tag| tag_values[tag.0].clone()).collect(),
         series,
         newer: post.newer.map(|id| link(site, id)),
         older: post.older.map(|id| link(site, id)),
