@@ -111,6 +111,9 @@ pub struct SiteRenderer<'a> {
     /// How many of the routes are pages made from templates, for the summary line.
     pages: usize,
     root: PathBuf,
+    /// How many post entries were made, to check that a build makes each once.
+    #[cfg(test)]
+    entries_made: AtomicUsize,
 }
 
 impl<'a> SiteRenderer<'a> {
@@ -209,6 +212,8 @@ impl<'a> SiteRenderer<'a> {
             by_path: routes.by_path,
             pages,
             root: root.to_owned(),
+            #[cfg(test)]
+            entries_made: AtomicUsize::new(0),
         })
     }
 
@@ -254,56 +259,64 @@ impl<'a> SiteRenderer<'a> {
             }
         };
         let showings = Showings::new(self);
-        let warnings: Vec<Vec<Diagnostic>> = (0..self.site.posts.len())
-            .into_par_iter()
-            .map(|index| {
-                let id = PostId(index);
-                let warnings = match self.post_entry(id) {
-                    Ok(entry) => entry.warnings.clone(),
+        let posts = || -> Vec<Diagnostic> {
+            let warnings: Vec<Vec<Diagnostic>> = (0..self.site.posts.len())
+                .into_par_iter()
+                .map(|index| {
+                    let id = PostId(index);
+                    let warnings = match self.post_entry(id) {
+                        Ok(entry) => entry.warnings.clone(),
+                        Err(error) => {
+                            fail(error);
+                            Vec::new()
+                        }
+                    };
+                    put(&self.site.post(id).url.output_file(), &Route::Post(id));
+                    for route in showings.ready_after(id) {
+                        let (path, route) = &self.routes[route];
+                        put(path, route);
+                        for &shown in self.shown_posts(route).iter() {
+                            showings.written(self, shown);
+                        }
+                    }
+                    showings.written(self, id);
+                    warnings
+                })
+                .collect();
+            warnings.into_iter().flatten().collect()
+        };
+        let pages = || -> Vec<Diagnostic> {
+            let warnings: Vec<Vec<Diagnostic>> = (0..self.site.pages.len())
+                .into_par_iter()
+                .map(|index| match self.page(index) {
+                    Ok((file, warnings)) => {
+                        if routed(&file.path, &Route::Page(index)) {
+                            sink.put(file).unwrap_or_else(|error| fail(error.into()));
+                        }
+                        warnings
+                    }
                     Err(error) => {
                         fail(error);
                         Vec::new()
                     }
-                };
-                put(&self.site.post(id).url.output_file(), &Route::Post(id));
-                for route in showings.ready_after(id) {
-                    let (path, route) = &self.routes[route];
-                    put(path, route);
-                    for &shown in self.shown_posts(route).iter() {
-                        showings.written(self, shown);
-                    }
-                }
-                showings.written(self, id);
-                warnings
-            })
-            .collect();
-        let mut warnings: Vec<Diagnostic> = warnings.into_iter().flatten().collect();
-        let pages: Vec<Vec<Diagnostic>> = (0..self.site.pages.len())
-            .into_par_iter()
-            .map(|index| match self.page(index) {
-                Ok((file, warnings)) => {
-                    if routed(&file.path, &Route::Page(index)) {
-                        sink.put(file).unwrap_or_else(|error| fail(error.into()));
-                    }
-                    warnings
-                }
-                Err(error) => {
-                    fail(error);
-                    Vec::new()
-                }
-            })
-            .collect();
-        warnings.extend(pages.into_iter().flatten());
+                })
+                .collect();
+            warnings.into_iter().flatten().collect()
+        };
+        // The files that show no post (the sitemap, `/tags/`, the series pages, redirects,
+        // static files) go alongside, so no core waits while the last posts are rendered.
+        let others = || {
+            let others = self.routes.par_iter().filter(|(_, route)| {
+                !matches!(route, Route::Post(_) | Route::Page(_)) && self.shown_posts(route).is_empty()
+            });
+            others.for_each(|(path, route)| put(path, route));
+        };
+        let (mut warnings, (pages, ())) = rayon::join(posts, || rayon::join(pages, others));
+        warnings.extend(pages);
         warnings.sort();
         if let Some(cache) = self.owned_code.write().unwrap_or_else(|e| e.into_inner()).take() {
             cache.save();
         }
-        self.routes
-            .par_iter()
-            .filter(|(_, route)| {
-                !matches!(route, Route::Post(_) | Route::Page(_)) && self.shown_posts(route).is_empty()
-            })
-            .for_each(|(path, route)| put(path, route));
         failures.into_inner().unwrap_or_else(PoisonError::into_inner).check()?;
         Ok(Counts { warnings, ..self.counts() })
     }
@@ -362,6 +375,8 @@ impl<'a> SiteRenderer<'a> {
     fn post_entry(&self, id: PostId) -> Result<Arc<PostEntry>, crate::Error> {
         let mut slot = self.posts[id.0].lock().unwrap_or_else(PoisonError::into_inner);
         let entry = slot.get_or_insert_with(|| {
+            #[cfg(test)]
+            self.entries_made.fetch_add(1, Ordering::Relaxed);
             let post = self.site.post(id);
             let (html, talk) = self.post_document(post)?;
             let data = values::post_data(&self.site, post, &html, talk.as_ref(), &self.tag_values);
@@ -661,4 +676,41 @@ fn copy_tree(dir: &Path, chosen: &mut BTreeMap<String, Route>) -> Result<(), Dia
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::MemorySink;
+
+    #[test]
+    fn a_whole_build_makes_each_post_once_and_lets_go_of_it_once_the_files_showing_it_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let config = "title = \"T\"\nbase_url = \"https://example.com/\"\npaginate = 2\n";
+        std::fs::write(root.join("site.toml"), config).unwrap();
+        std::fs::create_dir_all(root.join("content/posts")).unwrap();
+        for day in 1..=9 {
+            let tags = if day % 2 == 0 { "[even, all]" } else { "[odd, all]" };
+            let post = format!("---\ntitle: Post {day}\ntags: {tags}\n---\nText of post {day}.\n");
+            std::fs::write(root.join(format!("content/posts/2024-01-0{day}-post-{day}.md")), post).unwrap();
+        }
+        let options = crate::BuildOptions { root: root.to_owned(), ..Default::default() };
+        let (config, model_options, _) = crate::prepare(&options).unwrap();
+        let content = crate::load::load(root, &config.time_zone()).unwrap();
+        let theme = crate::Theme::load(root, &config).unwrap();
+        let site = Site::assemble(&config, &content, &model_options).unwrap();
+        let renderer = SiteRenderer::new(site, theme.templates, &theme.source, root, None, None).unwrap();
+        let sink = MemorySink::default();
+        renderer.render_all(&sink).unwrap();
+
+        assert_eq!(renderer.entries_made.load(Ordering::Relaxed), 9, "each post's entry is made once");
+        let held: Vec<usize> = (0..9).filter(|&i| renderer.posts[i].lock().unwrap().is_some()).collect();
+        assert!(held.is_empty(), "posts still held after the build: {held:?}");
+        let files: Vec<String> = sink.into_files().into_iter().map(|file| file.path).collect();
+        for shown in ["index.html", "page/5/index.html", "tags/all/page/3/index.html", "tags/even/atom.xml", "atom.xml"]
+        {
+            assert!(files.iter().any(|path| path == shown), "{shown} is missing from {files:?}");
+        }
+    }
 }
