@@ -161,12 +161,14 @@ impl Tab {
 
     /// How many times a page has finished loading in this tab so far (`load` events): the
     /// test's own navigations, and reloads a page did by itself.
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // only the live-reload tests use it
     pub fn loads(&self) -> usize {
         self.cdp.events.iter().filter(|event| event["method"] == "Page.loadEventFired").count()
     }
 
     /// Waits until a page has finished loading more than `loads` times in this tab: for a page
     /// that reloads itself, without the test navigating.
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))]
     pub fn wait_for_load_after(&mut self, loads: usize) {
         while self.loads() <= loads {
             self.cdp.receive("waiting for the page to load");
