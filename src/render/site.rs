@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -68,6 +68,9 @@ struct PostEntry {
     /// When its talk was given, for the order of `/talks/`.
     starts: Option<Timestamp>,
     warnings: Vec<Diagnostic>,
+    /// Its Atom entry, the same in every feed that carries it: made by the first of them, let
+    /// go with the rest of the entry.
+    atom_entry: OnceLock<Arc<str>>,
 }
 
 /// A post's entry, or the problems that kept it from being made.
@@ -101,11 +104,6 @@ pub struct SiteRenderer<'a> {
     /// Each tag's template value, by [`TagId`].
     tag_values: Vec<Value>,
     feeds: FeedPlan,
-    /// Atom entries of posts carried by more than one feed, each with how many of those feeds
-    /// have yet to take it: made once, let go after the last.
-    feed_entries: Mutex<HashMap<PostId, (Arc<str>, usize)>>,
-    /// How many Atom feeds carry each post.
-    feeds_carrying: Vec<usize>,
     routes: Vec<(String, Route)>,
     by_path: HashMap<String, usize>,
     /// How many of the routes are pages made from templates, for the summary line.
@@ -185,16 +183,10 @@ impl<'a> SiteRenderer<'a> {
             routes.add_unless_taken(highlight::STYLESHEET.to_owned(), Route::CodeStylesheet);
         }
 
-        let mut feeds_carrying = vec![0; site.posts.len()];
-        for (_, feed) in feeds.feeds().filter(|(_, feed)| matches!(feed, Feed::Atom(_))) {
-            feeds.posts(feed).iter().for_each(|id| feeds_carrying[id.0] += 1);
-        }
         Ok(SiteRenderer {
             posts: site.posts.iter().map(|_| Mutex::default()).collect(),
             newest_first: (0..site.posts.len()).map(PostId).collect(),
             tag_values: values::tag_values(&site),
-            feed_entries: Mutex::default(),
-            feeds_carrying,
             site,
             templates,
             markdown,
@@ -382,7 +374,8 @@ impl<'a> SiteRenderer<'a> {
             let data = values::post_data(&self.site, post, &html, talk.as_ref(), &self.tag_values);
             let value = Value::from_serializable(&data);
             let warnings = html.warnings.clone();
-            Ok(Arc::new(PostEntry { value, starts: talk.and_then(|t| t.starts), warnings }))
+            let starts = talk.and_then(|t| t.starts);
+            Ok(Arc::new(PostEntry { value, starts, warnings, atom_entry: OnceLock::new() }))
         });
         entry.clone().map_err(crate::Error::Content)
     }
@@ -527,8 +520,8 @@ struct FeedEntries<'r, 'a> {
 
 impl FeedEntries<'_, '_> {
     /// A post's HTML as feeds carry it (embeds and a talk card as links), and its summary.
-    fn texts(&self, id: PostId) -> (&str, &str) {
-        let text = |key| self.entries.get(&id).and_then(|e| e.value.get_from_path(key)).and_then(Value::as_str);
+    fn texts(entry: &PostEntry) -> (&str, &str) {
+        let text = |key| entry.value.get_from_path(key).and_then(Value::as_str);
         let content = text("feed_content").filter(|feed| !feed.is_empty()).or_else(|| text("content"));
         (content.unwrap_or(""), text("summary").unwrap_or(""))
     }
@@ -536,31 +529,16 @@ impl FeedEntries<'_, '_> {
 
 impl FeedPosts for FeedEntries<'_, '_> {
     fn rss_item(&self, id: PostId) -> String {
-        feeds::rss_item(&self.renderer.site, id, self.texts(id).0)
+        feeds::rss_item(&self.renderer.site, id, Self::texts(&self.entries[&id]).0)
     }
 
     fn atom_entry(&self, id: PostId) -> Arc<str> {
-        let renderer = self.renderer;
-        let shared = || renderer.feed_entries.lock().unwrap_or_else(|e| e.into_inner());
-        {
-            let mut shared = shared();
-            if let Some((entry, left)) = shared.get_mut(&id) {
-                let entry = Arc::clone(entry);
-                *left -= 1;
-                if *left == 0 {
-                    shared.remove(&id);
-                }
-                return entry;
-            }
-        }
-        // Made outside the lock. Two feeds may make the same entry at once; both get it right,
-        // and the count only decides when the shared copy is let go.
-        let (content, summary) = self.texts(id);
-        let entry: Arc<str> = feeds::atom_entry(&renderer.site, id, content, summary).into();
-        if renderer.feeds_carrying[id.0] > 1 {
-            shared().insert(id, (Arc::clone(&entry), renderer.feeds_carrying[id.0] - 1));
-        }
-        entry
+        let entry = &self.entries[&id];
+        let make = || {
+            let (content, summary) = Self::texts(entry);
+            feeds::atom_entry(&self.renderer.site, id, content, summary).into()
+        };
+        Arc::clone(entry.atom_entry.get_or_init(make))
     }
 }
 
