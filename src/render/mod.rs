@@ -9,7 +9,7 @@
 //! into its staging folder, so a 10,000-post site is never held in memory whole; `check` keeps
 //! them in a [`MemorySink`]. A post's page is rendered right after its Markdown, in the same
 //! task, so its HTML is made once and kept only in its template value, which the list pages
-//! and the feeds share.
+//! and the feeds share until the last of them is written.
 
 pub mod cache;
 pub mod document_cache;
