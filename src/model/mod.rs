@@ -107,6 +107,14 @@ impl Series {
         self.total.unwrap_or(0).max(written)
     }
 
+    /// The post that is part `number`, if it is written and in this build.
+    pub fn part(&self, number: u32) -> Option<PostId> {
+        self.parts.iter().find(|p| p.number == number).and_then(|p| match p.entry {
+            PartEntry::Post(id) => Some(id),
+            PartEntry::Coming { .. } => None,
+        })
+    }
+
     /// Part numbers planned but not written yet.
     pub fn upcoming(&self) -> Vec<u32> {
         (1..=self.planned()).filter(|n| !self.parts.iter().any(|p| p.number == *n)).collect()

@@ -22,6 +22,16 @@ pub(super) struct Link<'a> {
     url: String,
 }
 
+/// A post's newer or older neighbour by date.
+#[derive(Serialize)]
+pub(super) struct Neighbour<'a> {
+    #[serde(flatten)]
+    link: Link<'a>,
+    /// Also this post's previous or next part in its series, which the series navigation
+    /// links already: lets a theme link each post once without comparing URLs.
+    linked_as_part: bool,
+}
+
 #[derive(Serialize)]
 pub(super) struct TagLink<'a> {
     name: &'a str,
@@ -53,6 +63,8 @@ pub(super) struct PostData<'a> {
     date: String,
     updated: Option<String>,
     summary: &'a str,
+    /// The summary as plain text, for `<meta name="description">`.
+    description: String,
     content: &'a str,
     /// The content as feeds carry it (embeds and the talk card as plain links), when that
     /// differs from `content`; empty otherwise. Not for templates.
@@ -63,8 +75,8 @@ pub(super) struct PostData<'a> {
     /// Each the tag's one shared value (see [`tag_values`]).
     tags: Vec<Value>,
     series: Option<SeriesNav<'a>>,
-    newer: Option<Link<'a>>,
-    older: Option<Link<'a>>,
+    newer: Option<Neighbour<'a>>,
+    older: Option<Neighbour<'a>>,
     draft: bool,
     scheduled: bool,
     talk: Option<&'a Talk>,
@@ -82,6 +94,8 @@ pub(super) struct PageData<'a> {
     url: String,
     permalink: String,
     summary: &'a str,
+    /// The summary as plain text, for `<meta name="description">`.
+    description: String,
     content: &'a str,
     toc: &'a [Heading],
     has_embeds: bool,
@@ -144,6 +158,7 @@ pub(super) fn page_value(site: &Site<'_>, page: &Page<'_>, html: &Rendered) -> V
         url: base.href(&page.url),
         permalink: base.absolute(&page.url),
         summary: &html.summary,
+        description: templates::strip_tags(&html.summary),
         content: &html.html,
         toc: shown_toc(site, html),
         has_embeds: html.has_embeds,
@@ -219,14 +234,13 @@ pub(super) fn post_data<'a>(
 ) -> PostData<'a> {
     let base = &site.base;
     let front = &post.source.front;
+    let series_part = |number: u32| post.series.and_then(|sp| site.series(sp.series).part(number));
+    let parts_linked =
+        post.series.map_or([None, None], |sp| [sp.part.checked_sub(1).and_then(series_part), series_part(sp.part + 1)]);
+    let neighbour = |id: PostId| Neighbour { link: link(site, id), linked_as_part: parts_linked.contains(&Some(id)) };
     let series = post.series.map(|sp| {
         let series = site.series(sp.series);
-        let neighbour = |number: u32| {
-            series.parts.iter().find(|p| p.number == number).and_then(|p| match p.entry {
-                PartEntry::Post(id) => Some(link(site, id)),
-                PartEntry::Coming { .. } => None,
-            })
-        };
+        let neighbour = |number: u32| series.part(number).map(|id| link(site, id));
         SeriesNav {
             name: &series.name,
             url: base.href(&series.url),
@@ -248,7 +262,8 @@ pub(super) fn post_data<'a>(
     let permalink = base.absolute(&post.url);
     let date = post.date.timestamp().to_string();
     let updated = front.updated.as_ref().map(|d| d.timestamp().to_string());
-    let json_ld = blog_posting(site, post, &html.summary, &permalink, &date, updated.as_deref());
+    let description = templates::strip_tags(&html.summary);
+    let json_ld = blog_posting(site, post, &description, &permalink, &date, updated.as_deref());
     PostData {
         title: post.title(),
         url: base.href(&post.url),
@@ -257,6 +272,7 @@ pub(super) fn post_data<'a>(
         date,
         updated,
         summary: &html.summary,
+        description,
         content: &html.html,
         feed_content,
         toc: shown_toc(site, html),
@@ -264,8 +280,8 @@ pub(super) fn post_data<'a>(
         reading_time: html.reading_time,
         tags: post.tags.iter().map(|&tag| tag_values[tag.0].clone()).collect(),
         series,
-        newer: post.newer.map(|id| link(site, id)),
-        older: post.older.map(|id| link(site, id)),
+        newer: post.newer.map(neighbour),
+        older: post.older.map(neighbour),
         draft: post.status == Status::Draft,
         scheduled: post.status == Status::Scheduled,
         talk,
@@ -281,7 +297,7 @@ pub(super) fn post_data<'a>(
 fn blog_posting(
     site: &Site<'_>,
     post: &Post<'_>,
-    summary: &str,
+    description: &str,
     permalink: &str,
     date: &str,
     updated: Option<&str>,
@@ -303,7 +319,7 @@ fn blog_posting(
         #[serde(rename = "@type")]
         kind: &'static str,
         headline: &'a str,
-        description: String,
+        description: &'a str,
         date_published: &'a str,
         date_modified: &'a str,
         author: Typed<'a>,
@@ -318,7 +334,7 @@ fn blog_posting(
         context: "https://schema.org",
         kind: "BlogPosting",
         headline: post.title(),
-        description: templates::strip_tags(summary),
+        description,
         date_published: date,
         date_modified: updated.unwrap_or(date),
         author: Typed { kind: "Person", name: Some(author), id: None },

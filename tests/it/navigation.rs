@@ -211,6 +211,30 @@ fn every_post_links_its_newer_and_older_neighbours() {
 }
 
 #[test]
+fn a_neighbour_that_is_also_the_next_or_previous_part_is_linked_once() {
+    let site = TestSite::with_config(&series_config(3));
+    site.post("day-01", "Day 1", "2018-02-01", "series: 28 days of elixir\npart: 1", "x");
+    site.post("day-02", "Day 2", "2018-02-02", "series: 28 days of elixir\npart: 2", "x");
+    site.post("aside", "Aside", "2018-02-03", "", "x");
+    site.post("day-03", "Day 3", "2018-02-04", "series: 28 days of elixir\npart: 3", "x");
+    let build = site.build();
+    let links = |url: &str| build.page(url).texts("a").into_iter().filter(|t| t.contains("Day ")).collect::<Vec<_>>();
+    assert_eq!(links("/posts/day-01/"), ["Next part →: Day 2"], "the newer post is part 2: one link");
+    let day_2 = build.page("/posts/day-02/");
+    assert_eq!(day_2.link_to("Newer: Aside").as_deref(), Some("/posts/aside/"), "not a part: linked by date");
+    assert_eq!(day_2.link_to("Older:"), None, "part 1 is linked as the previous part");
+    assert_eq!(build.page("/posts/day-03/").link_to("Older: Aside").as_deref(), Some("/posts/aside/"));
+    let aside = build.page("/posts/aside/");
+    assert_eq!(aside.link_to("Newer: Day 3").as_deref(), Some("/posts/day-03/"), "outside the series, every neighbour");
+    assert_eq!(aside.link_to("Older: Day 2").as_deref(), Some("/posts/day-02/"));
+
+    site.file("templates/post.html", "<p id=n>{{ post.newer.linked_as_part if post.newer else \"none\" }}</p>");
+    let build = site.build();
+    let flag = |url: &str| build.page(url).text("#n");
+    assert_eq!([flag("/posts/day-01/"), flag("/posts/day-02/"), flag("/posts/aside/")], ["true", "false", "false"]);
+}
+
+#[test]
 fn ten_posts_on_one_day_keep_a_stable_order() {
     let site = TestSite::new();
     for i in 0..10 {

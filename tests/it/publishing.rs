@@ -347,6 +347,9 @@ fn every_page_has_a_canonical_url_and_open_graph() {
     }
     assert_eq!(meta(&build.page("/"), "name", "description"), ["About things"]);
     assert_eq!(meta(&build.page("/about/"), "name", "description"), ["Who I am."]);
+    site.file("content/about.md", "---\ntitle: About\n---\n![](me.png)\n\nWho I am.\n");
+    let about = site.build().page("/about/");
+    assert_eq!(meta(&about, "name", "description"), ["About things"], "a summary with no text: the site's");
     assert_eq!(meta(&build.page("/about/"), "property", "og:title"), ["About"]);
     assert_eq!(meta(&build.page("/tags/elixir/"), "property", "og:title"), ["Posts tagged “elixir”"]);
 }
