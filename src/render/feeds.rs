@@ -268,7 +268,7 @@ fn atom_feed(
     out.push_str(&format!("  <author><name>{}</name></author>\n", escape(author)));
     out.push_str(&format!("  <generator version=\"{}\">blog</generator>\n", env!("CARGO_PKG_VERSION")));
     let entries: Vec<std::sync::Arc<str>> = ids.par_iter().map(|&id| posts.atom_entry(id)).collect();
-    entries.iter().for_each(|entry| out.push_str(entry));
+    push_all(&mut out, &entries);
     out.push_str("</feed>\n");
     out
 }
@@ -291,9 +291,17 @@ fn rss_feed(site: &Site<'_>, url: &UrlPath, ids: &[PostId], posts: &dyn FeedPost
     }
     out.push_str("  <generator>blog</generator>\n");
     let items: Vec<String> = ids.par_iter().map(|&id| posts.rss_item(id)).collect();
-    items.iter().for_each(|item| out.push_str(item));
+    push_all(&mut out, &items);
     out.push_str("</channel>\n</rss>\n");
     out
+}
+
+/// Appends a feed's entries, with room made first for them and the closing tags: grown a push
+/// at a time, a feed of twenty whole posts would be copied over again at each doubling.
+fn push_all(out: &mut String, entries: &[impl AsRef<str>]) {
+    const CLOSING_TAGS: usize = 32;
+    out.reserve(entries.iter().map(|entry| entry.as_ref().len()).sum::<usize>() + CLOSING_TAGS);
+    entries.iter().for_each(|entry| out.push_str(entry.as_ref()));
 }
 
 fn rfc2822(date: &ZonedDateTime) -> String {

@@ -21,7 +21,7 @@ use tera::Context;
 
 use super::Templates;
 use super::embed::{self, Embed, Media, Provider};
-use super::markdown::escape;
+use super::markdown::{escape, holds};
 
 /// An argument's value as written: `"text"`, `'text'`, `` `text` ``, a number, or a bool.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,7 +62,7 @@ pub type Problem = (usize, String);
 pub fn scan(markdown: &str, options: Options) -> (Vec<(Range<usize>, Found)>, Vec<Problem>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
-    if !markdown.contains("{{") && !may_hold_a_bare_url(markdown) {
+    if !holds(markdown, "{{") && !may_hold_a_bare_url(markdown) {
         return (found, errors); // the common case: nothing to parse twice
     }
     let mut skip: Vec<Range<usize>> = Vec::new();
@@ -115,7 +115,7 @@ pub fn scan(markdown: &str, options: Options) -> (Vec<(Range<usize>, Found)>, Ve
 /// Whether some line could be a video URL alone, cheaply: a post that merely links a video in
 /// a sentence should not pay for a second Markdown parse.
 fn may_hold_a_bare_url(markdown: &str) -> bool {
-    (markdown.contains("youtu") || markdown.contains("vimeo"))
+    (holds(markdown, "youtu") || holds(markdown, "vimeo"))
         && markdown.lines().any(|line| {
             let line = line.trim().trim_start_matches(['>', ' ', '<']);
             line.starts_with("http") && !line.contains(' ') && (line.contains("youtu") || line.contains("vimeo"))
