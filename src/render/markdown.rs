@@ -99,7 +99,7 @@ pub fn render(
         pending: None,
         toc: Vec::new(),
         ids: IdSet::default(),
-        word_count: 0,
+        words: String::with_capacity(markdown.len()),
         depth: 0,
         first_paragraph_seen: false,
         broken: Vec::new(),
@@ -116,7 +116,7 @@ pub fn render(
         Some(end) => html[..end].trim().to_owned(),
         None => first_paragraph,
     };
-    let word_count = document.word_count;
+    let word_count = count_words(&document.words);
     Ok(Rendered {
         html,
         summary,
@@ -141,7 +141,10 @@ struct Document<'a, 'h> {
     pending: Option<Event<'a>>,
     toc: Vec<Heading>,
     ids: IdSet,
-    word_count: usize,
+    /// The text whose words are counted, each piece followed by a space so that no two pieces
+    /// join into one word: counted once at the end, as counting a few words at a time cost
+    /// more than the counting itself.
+    words: String,
     /// Open block containers (lists, quotes, tables, footnotes).
     depth: usize,
     first_paragraph_seen: bool,
@@ -149,6 +152,11 @@ struct Document<'a, 'h> {
 }
 
 impl<'a> Document<'a, '_> {
+    fn count_words_of(&mut self, text: &str) {
+        self.words.push_str(text);
+        self.words.push(' ');
+    }
+
     fn next_resolved(&mut self) -> Option<Event<'a>> {
         let (event, range) = self.parser.next()?;
         Some(resolve_internal_link(event, range.start, self.links, &mut self.broken))
@@ -171,7 +179,7 @@ impl<'a> Document<'a, '_> {
             }
             inner.push(event);
         }
-        self.word_count += count_words(&text);
+        self.count_words_of(&text);
         let id = self.ids.claim(id.as_deref().map(str::to_owned).unwrap_or_else(|| slug::slugify(&text)));
         // Every page has several headings: written piece by piece, with no formatting machinery.
         let tag = heading_tag(level);
@@ -256,7 +264,7 @@ impl<'a> Iterator for Document<'a, '_> {
                 event
             }
             Event::Text(ref text) => {
-                self.word_count += count_words(text);
+                self.count_words_of(text);
                 event
             }
             other => other,
@@ -626,6 +634,9 @@ mod tests {
         assert!(r.html.contains("[elixir:IO.puts(1)\n]"));
         assert_eq!(r.word_count, 3);
         assert_eq!(r.reading_time, 1);
+        let words = |md: &str| render(md, &MarkdownConfig::default(), &hook, &Links::NONE).unwrap().word_count;
+        assert_eq!(words("one*two*three"), 3, "each piece of text is counted on its own");
+        assert_eq!(words("## Café au lait\n\nnaïve → done"), 5, "headings count; an arrow is no word");
     }
 
     #[test]
