@@ -100,6 +100,7 @@ pub fn render(
         toc: Vec::new(),
         ids: IdSet::default(),
         words: String::with_capacity(markdown.len()),
+        other_words: 0,
         depth: 0,
         first_paragraph_seen: false,
         broken: Vec::new(),
@@ -116,7 +117,7 @@ pub fn render(
         Some(end) => html[..end].trim().to_owned(),
         None => first_paragraph,
     };
-    let word_count = count_words(&document.words);
+    let word_count = count_words(&document.words) + document.other_words;
     Ok(Rendered {
         html,
         summary,
@@ -141,10 +142,12 @@ struct Document<'a, 'h> {
     pending: Option<Event<'a>>,
     toc: Vec<Heading>,
     ids: IdSet,
-    /// The text whose words are counted, each piece followed by a space so that no two pieces
-    /// join into one word: counted once at the end, as counting a few words at a time cost
-    /// more than the counting itself.
+    /// The ASCII text whose words are counted, each piece followed by a space so that no two
+    /// pieces join into one word: counted once at the end, as counting a few words at a time
+    /// cost more than the counting itself.
     words: String,
+    /// The words of the pieces that are not ASCII, counted as they come.
+    other_words: usize,
     /// Open block containers (lists, quotes, tables, footnotes).
     depth: usize,
     first_paragraph_seen: bool,
@@ -152,9 +155,16 @@ struct Document<'a, 'h> {
 }
 
 impl<'a> Document<'a, '_> {
+    /// ASCII text waits in `words`, to be counted at once; other text (a curly apostrophe is
+    /// enough) is counted now, so that one such piece does not send the whole document
+    /// through the slower general rule.
     fn count_words_of(&mut self, text: &str) {
-        self.words.push_str(text);
-        self.words.push(' ');
+        if text.is_ascii() {
+            self.words.push_str(text);
+            self.words.push(' ');
+        } else {
+            self.other_words += count_words(text);
+        }
     }
 
     fn next_resolved(&mut self) -> Option<Event<'a>> {
@@ -637,6 +647,7 @@ mod tests {
         let words = |md: &str| render(md, &MarkdownConfig::default(), &hook, &Links::NONE).unwrap().word_count;
         assert_eq!(words("one*two*three"), 3, "each piece of text is counted on its own");
         assert_eq!(words("## Café au lait\n\nnaïve → done"), 5, "headings count; an arrow is no word");
+        assert_eq!(words("one *two* three\n\nit’s four, *naïve* five"), 7, "ASCII and other pieces, mixed");
     }
 
     #[test]
