@@ -170,9 +170,7 @@ fn newest_change<'a>(site: &'a Site<'_>, posts: &[PostId]) -> Option<&'a ZonedDa
 /// absolute.
 fn push_entry_html(out: &mut String, site: &Site<'_>, id: PostId, html: &str) {
     let page = site.base.absolute(&site.post(id).url);
-    let mut absolute = String::with_capacity(html.len() + html.len() / 16);
-    rewrite_absolute(&feed_html(html), &page, &site.base, &mut |text| absolute.push_str(text));
-    push_cdata(out, &absolute);
+    push_cdata(out, &absolute_links(&feed_html(html), &page, &site.base));
 }
 
 /// Markup as XML character data. In a CDATA section it needs no escaping, which saves both the
@@ -328,61 +326,30 @@ pub fn rss_item(site: &Site<'_>, id: PostId, html: &str) -> String {
     item
 }
 
-/// Escapes text for XML content or a quoted attribute, dropping the control characters XML 1.0
-/// forbids outright (a stray form feed pasted into a post would otherwise make the whole feed
-/// unreadable).
+/// Escapes text for XML content or a quoted attribute (in double or single quotes), dropping
+/// the characters XML 1.0 forbids outright (a stray form feed pasted into a post would
+/// otherwise make the whole feed unreadable).
 pub fn escape(text: &str) -> String {
+    let needs_work = |c: char| matches!(c, '&' | '<' | '>' | '"' | '\'') || forbidden_in_xml(c);
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    push_escaped(&mut out, text);
+    let mut rest = text;
+    // Runs of ordinary text are copied whole: this runs over every address in every feed.
+    while let Some(at) = rest.find(needs_work) {
+        out.push_str(&rest[..at]);
+        let c = rest[at..].chars().next().unwrap_or_default();
+        out.push_str(match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&apos;",
+            _ => "", // a character XML forbids
+        });
+        rest = &rest[at + c.len_utf8()..];
+    }
+    out.push_str(rest);
     out
 }
-
-/// [`escape`], onto the end of `out`.
-fn push_escaped(out: &mut String, text: &str) {
-    // Feeds carry whole posts, so this runs over megabytes: copy the runs of ordinary text
-    // whole, finding their ends by table, and look only at the bytes that can need work.
-    let bytes = text.as_bytes();
-    let (mut copied, mut i) = (0, 0);
-    while let Some(found) = bytes[i..].iter().position(|&byte| NEEDS_ESCAPING[usize::from(byte)]) {
-        i += found;
-        let (replacement, length) = match bytes[i] {
-            b'&' => ("&amp;", 1),
-            b'<' => ("&lt;", 1),
-            b'>' => ("&gt;", 1),
-            b'"' => ("&quot;", 1),
-            b'\'' => ("&apos;", 1),
-            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("", 3),
-            0xEF => {
-                i += 1;
-                continue;
-            }
-            _ => ("", 1), // a control character
-        };
-        out.push_str(&text[copied..i]);
-        out.push_str(replacement);
-        i += length;
-        copied = i;
-    }
-    out.push_str(&text[copied..]);
-}
-
-/// The bytes [`escape`] looks at: markup, the control characters XML 1.0 forbids (all below
-/// 0x20 but tab, newline and carriage return), and 0xEF, which starts U+FFFE and U+FFFF in UTF-8.
-const NEEDS_ESCAPING: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        table[byte] = !matches!(byte as u8, b'\t' | b'\n' | b'\r');
-        byte += 1;
-    }
-    table[b'&' as usize] = true;
-    table[b'<' as usize] = true;
-    table[b'>' as usize] = true;
-    table[b'"' as usize] = true;
-    table[b'\'' as usize] = true;
-    table[0xEF] = true;
-    table
-};
 
 /// Makes the addresses in `html` absolute, as a feed needs: `/x` becomes the site's origin and
 /// base path plus `/x`, and `photo.png` or `#notes` are resolved against the page at `page`.
@@ -391,19 +358,12 @@ const NEEDS_ESCAPING: [bool; 256] = {
 /// A root-relative address that already starts with the site's base path (`/blog/x` on a site
 /// at `https://host/blog/`) is taken as written for the site, not given the path twice.
 pub fn absolute_links(html: &str, page: &str, base: &BaseUrl) -> String {
-    let mut out = String::with_capacity(html.len() + html.len() / 16);
-    rewrite_absolute(html, page, base, &mut |text| out.push_str(text));
-    out
-}
-
-/// [`absolute_links`], handing the result on in pieces, in order, to `push`.
-fn rewrite_absolute(html: &str, page: &str, base: &BaseUrl, push: &mut dyn FnMut(&str)) {
-    let Ok(page) = url::Url::parse(page) else { return push(html) };
+    let Ok(page) = url::Url::parse(page) else { return html.to_owned() };
     let root = base.absolute(&UrlPath::root());
     let site_root = root.trim_end_matches('/');
     let origin = site_root.strip_suffix(base.prefix()).unwrap_or(site_root);
     let resolve = |value: &str| -> Option<String> {
-        let value = unescape_attribute(value.trim());
+        let value = unescape(value.trim());
         if value.is_empty() || has_scheme(&value) {
             return None;
         }
@@ -415,9 +375,9 @@ fn rewrite_absolute(html: &str, page: &str, base: &BaseUrl, push: &mut dyn FnMut
         }
         page.join(&value).ok().map(String::from)
     };
-    rewrite_link_attributes(html, push, &|name, value| match name {
+    rewrite_link_attributes(html, &|name, value| match name {
         _ if ["href", "src", "poster"].iter().any(|link| name.eq_ignore_ascii_case(link)) => {
-            resolve(value).map(|v| escape_attribute(&v))
+            resolve(value).map(|v| escape(&v))
         }
         _ if name.eq_ignore_ascii_case("srcset") => {
             let candidates: Vec<String> = value
@@ -425,14 +385,14 @@ fn rewrite_absolute(html: &str, page: &str, base: &BaseUrl, push: &mut dyn FnMut
                 .map(|candidate| {
                     let candidate = candidate.trim();
                     let (address, descriptor) = candidate.split_once(char::is_whitespace).unwrap_or((candidate, ""));
-                    let address = resolve(address).map_or_else(|| address.to_owned(), |v| escape_attribute(&v));
+                    let address = resolve(address).map_or_else(|| address.to_owned(), |v| escape(&v));
                     if descriptor.is_empty() { address } else { format!("{address} {}", descriptor.trim()) }
                 })
                 .collect();
             Some(candidates.join(", "))
         }
         _ => None,
-    });
+    })
 }
 
 /// `https:`, `mailto:`, `data:`: RFC 3986's scheme, a letter then letters, digits, `+-.`.
@@ -444,7 +404,7 @@ fn has_scheme(address: &str) -> bool {
 }
 
 /// The entities Markdown renderers put into attribute values.
-fn unescape_attribute(value: &str) -> Cow<'_, str> {
+fn unescape(value: &str) -> Cow<'_, str> {
     if !value.contains('&') {
         return Cow::Borrowed(value);
     }
@@ -460,17 +420,14 @@ fn unescape_attribute(value: &str) -> Cow<'_, str> {
     )
 }
 
-fn escape_attribute(value: &str) -> String {
-    value.replace('&', "&amp;").replace('"', "&quot;").replace('\'', "&#39;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
 /// Walks the tags of an HTML fragment and replaces the attribute values `rewrite` returns a new
-/// (already escaped) value for, given the attribute's name as written (in any case); everything else is copied byte for byte. Comments and the
-/// insides of `<script>` and `<style>` are skipped, as a browser would. The result goes to
-/// `push`, piece by piece.
-fn rewrite_link_attributes(html: &str, push: &mut dyn FnMut(&str), rewrite: &dyn Fn(&str, &str) -> Option<String>) {
+/// (already escaped) value for, given the attribute's name as written (in any case); everything
+/// else is copied byte for byte. Comments and the insides of `<script>` and `<style>` are
+/// skipped, as a browser would.
+fn rewrite_link_attributes(html: &str, rewrite: &dyn Fn(&str, &str) -> Option<String>) -> String {
     let bytes = html.as_bytes();
-    let mut copied = 0; // html[..copied] has been pushed
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut copied = 0; // html[..copied] is already in `out`
     let mut i = 0;
     while let Some(found) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + found;
@@ -527,8 +484,8 @@ fn rewrite_link_attributes(html: &str, push: &mut dyn FnMut(&str), rewrite: &dyn
                 }
             };
             if let Some(new_value) = rewrite(attr, &html[value_start..value_end]) {
-                push(&html[copied..value_start]);
-                push(&new_value);
+                out.push_str(&html[copied..value_start]);
+                out.push_str(&new_value);
                 copied = value_end;
             }
             j = next;
@@ -539,7 +496,8 @@ fn rewrite_link_attributes(html: &str, push: &mut dyn FnMut(&str), rewrite: &dyn
             i = html[i..].to_ascii_lowercase().find(&close).map_or(html.len(), |e| i + e);
         }
     }
-    push(&html[copied..]);
+    out.push_str(&html[copied..]);
+    out
 }
 
 #[cfg(test)]
