@@ -234,30 +234,26 @@ pub(super) fn post_data<'a>(
 ) -> PostData<'a> {
     let base = &site.base;
     let front = &post.source.front;
-    let series_part = |number: u32| post.series.and_then(|sp| site.series(sp.series).part(number));
-    let parts_linked =
-        post.series.map_or([None, None], |sp| [sp.part.checked_sub(1).and_then(series_part), series_part(sp.part + 1)]);
-    let neighbour = |id: PostId| Neighbour { link: link(site, id), linked_as_part: parts_linked.contains(&Some(id)) };
-    let series = post.series.map(|sp| {
-        let series = site.series(sp.series);
-        let neighbour = |number: u32| series.part(number).map(|id| link(site, id));
-        SeriesNav {
-            name: &series.name,
-            url: base.href(&series.url),
-            part: sp.part,
-            planned: series.planned(),
-            published: series.published_count(),
-            previous: sp.part.checked_sub(1).and_then(neighbour),
-            next: neighbour(sp.part + 1),
-            feed: feeds::series_atom(site, series).map(|url| base.absolute(&url)),
-        }
+    let in_series = post.series.map(|sp| (sp, site.series(sp.series)));
+    // The previous and next parts, which the series navigation links.
+    let parts = in_series.map_or([None, None], |(sp, series)| {
+        [sp.part.checked_sub(1).and_then(|number| series.part(number)), series.part(sp.part + 1)]
+    });
+    let neighbour = |id: PostId| Neighbour { link: link(site, id), linked_as_part: parts.contains(&Some(id)) };
+    let series = in_series.map(|(sp, series)| SeriesNav {
+        name: &series.name,
+        url: base.href(&series.url),
+        part: sp.part,
+        planned: series.planned(),
+        published: series.published_count(),
+        previous: parts[0].map(|id| link(site, id)),
+        next: parts[1].map(|id| link(site, id)),
+        feed: feeds::series_atom(site, series).map(|url| base.absolute(&url)),
     });
     let feed_content = match (talk, &html.feed_html) {
+        (Some(talk), _) => format!("{}\n{}", talk.feed_html, html.feed_html()),
+        (None, Some(_)) => html.feed_html().to_owned(),
         (None, None) => String::new(),
-        (talk, _) => match talk {
-            Some(talk) => format!("{}\n{}", talk.feed_html, html.feed_html()),
-            None => html.feed_html().to_owned(),
-        },
     };
     let permalink = base.absolute(&post.url);
     let date = post.date.timestamp().to_string();
