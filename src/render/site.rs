@@ -372,12 +372,21 @@ impl<'a> SiteRenderer<'a> {
             let post = self.site.post(id);
             let (html, talk) = self.post_document(post)?;
             let data = values::post_data(&self.site, post, &html, talk.as_ref(), &self.tag_values);
-            let value = Value::from_serializable(&data);
+            let value = self.with_item(Value::from_serializable(&data)).map_err(|error| vec![error])?;
             let warnings = html.warnings.clone();
             let starts = talk.and_then(|t| t.starts);
             Ok(Arc::new(PostEntry { value, starts, warnings, atom_entry: OnceLock::new() }))
         });
         entry.clone().map_err(crate::Error::Content)
+    }
+
+    /// A post's value with its `item`, the entry list pages show: rendered here, once, rather
+    /// than by each list page (a post is on the home page and on each of its tags').
+    fn with_item(&self, post: Value) -> Result<Value, Diagnostic> {
+        let item = self.templates.post_item(&post)?;
+        let mut fields = post.into_map().expect("a post's value is a map");
+        fields.insert("item".into(), item);
+        Ok(Value::from(fields))
     }
 
     /// Lets go of a post's entry; a failed one is kept, to be reported the same again.

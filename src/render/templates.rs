@@ -20,6 +20,7 @@ pub mod default_theme {
     pub const FILES: &[(&str, &[u8])] = theme_files![
         "templates/base.html",
         "templates/partials/post_list.html",
+        "templates/partials/post_item.html",
         "templates/partials/pagination.html",
         "templates/index.html",
         "templates/post.html",
@@ -35,6 +36,10 @@ pub mod default_theme {
         "static/embed.js",
     ];
 }
+
+/// The partial behind `post.item`. Every theme has it: the default theme's, unless the theme or
+/// the site overrides it.
+pub const POST_ITEM: &str = "partials/post_item.html";
 
 #[derive(Clone)]
 pub struct Templates {
@@ -105,6 +110,14 @@ impl Templates {
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera.render(name, context).map_err(|err| template_error(&self.origins, &err))
+    }
+
+    /// A post's entry on list pages, through [`POST_ITEM`]: made once per post and reused by
+    /// every list that shows it, so it sees `post` and `site` but nothing of the page it lands on.
+    pub fn post_item(&self, post: &Value) -> Result<Value, Diagnostic> {
+        let mut context = Context::new();
+        context.insert_value("post", post.clone());
+        Ok(Value::safe_string(&self.render(POST_ITEM, &context)?))
     }
 
     /// Template data every page shares (`site`), set once rather than copied into each page.

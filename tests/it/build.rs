@@ -49,6 +49,34 @@ fn a_theme_folder_on_disk_is_used() {
 }
 
 #[test]
+fn a_sites_post_item_partial_is_each_posts_entry_on_the_home_and_tag_pages() {
+    let site = simple_site();
+    site.post("second", "Second", "2018-02-14", "tags: [intro, misc]", "More.");
+    site.file(
+        "templates/partials/post_item.html",
+        "<li class=\"mine\"><a href=\"{{ post.url }}\">{{ post.title }}</a> ({{ post.tags | length }} tags)</li>",
+    );
+    let build = site.build();
+    for list in ["/", "/tags/intro/"] {
+        let page = build.page(list);
+        assert_eq!(page.texts("li.mine"), vec!["Second (2 tags)", "Hello (1 tags)"], "on {list}");
+        assert!(page.select(".post-summary").is_empty(), "the default item is replaced on {list}");
+    }
+    assert_eq!(build.page("/tags/misc/").texts("li.mine"), vec!["Second (2 tags)"]);
+}
+
+#[test]
+fn a_post_item_partial_that_asks_for_a_page_variable_fails_at_its_line() {
+    let site = simple_site();
+    site.file("templates/partials/post_item.html", "<li>{{ post.title }}</li>\n<li>{{ paginator.current }}</li>");
+    let build = site.build_with(&[]);
+    assert_eq!(build.code(), 1);
+    let stderr = build.stderr();
+    assert!(stderr.contains("templates/partials/post_item.html:2:"), "{stderr}");
+    assert!(stderr.contains("paginator"), "{stderr}");
+}
+
+#[test]
 fn static_files_are_copied_and_the_sites_win_over_the_themes() {
     let site = simple_site();
     site.file("static/style.css", "/* mine */");
