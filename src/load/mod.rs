@@ -210,10 +210,10 @@ fn discover(content_dir: &Path) -> Result<Found, Diagnostic> {
     if !content_dir.is_dir() {
         return Ok(found);
     }
-    let mut bundles: Vec<(PathBuf, usize)> = Vec::new(); // bundle folder -> index in documents
+    // Unsorted: sorting each folder by name compares paths component by component, which was
+    // most of the walk on a folder of 10,000 posts. The documents are put in order below.
     let walker = walkdir::WalkDir::new(content_dir)
         .follow_links(true)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
     for entry in walker {
@@ -230,21 +230,25 @@ fn discover(content_dir: &Path) -> Result<Found, Diagnostic> {
             continue;
         }
         let path = entry.into_path();
-        // The walk is sorted, so a bundle's index.md comes before anything in its sub-folders,
-        // but not necessarily before its siblings; assets are matched to bundles afterwards.
+        // Assets are matched to their bundles once the walk is done.
         if is_markdown(&path) {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if name.starts_with("_index.") {
                 continue; // Hugo's section files: list pages are ours to make
-            }
-            if name.starts_with("index.") {
-                bundles.push((path.parent().unwrap_or(content_dir).to_owned(), found.documents.len()));
             }
             found.documents.push(Document { path, assets: Vec::new() });
         } else {
             found.assets.push(path);
         }
     }
+    // Byte order is as stable as the walk's and far cheaper to sort by.
+    found.documents.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    found.assets.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+    // Bundle folder and index in documents.
+    let mut bundles: Vec<(PathBuf, usize)> = (found.documents.iter().enumerate())
+        .filter(|(_, doc)| doc.path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("index.")))
+        .map(|(index, doc)| (doc.path.parent().unwrap_or(content_dir).to_owned(), index))
+        .collect();
     // Deepest bundle first, so nested bundles keep their own files.
     bundles.sort_by_key(|(dir, _)| std::cmp::Reverse(dir.components().count()));
     let mut loose = Vec::new();
