@@ -99,6 +99,20 @@ fn bundles_copy_their_files_beside_the_page() {
 }
 
 #[test]
+fn a_bundle_inside_another_keeps_its_own_files() {
+    let site = TestSite::new();
+    site.file("content/posts/trip/index.md", "---\ntitle: Trip\ndate: 2018-02-13\n---\n![A lake](lake.png)\n");
+    site.file("content/posts/trip/lake.png", b"\x89PNG lake");
+    site.file("content/posts/trip/walk/index.md", "---\ntitle: Walk\ndate: 2018-02-14\n---\n![A boat](boat.png)\n");
+    site.file("content/posts/trip/walk/boat.png", b"\x89PNG boat");
+    let build = site.build();
+    assert_eq!(build.page("/posts/walk/").select("img[src=\"/posts/walk/boat.png\"]").len(), 1);
+    assert_eq!(std::fs::read(build.file_for("/posts/walk/boat.png")).unwrap(), b"\x89PNG boat");
+    assert!(!build.exists("/posts/trip/walk/boat.png"), "the inner bundle's file is not the outer one's");
+    assert_eq!(std::fs::read(build.file_for("/posts/trip/lake.png")).unwrap(), b"\x89PNG lake");
+}
+
+#[test]
 fn drafts_and_published_false_only_with_drafts_flag() {
     let site = TestSite::new();
     site.post("d1", "Draft one", "2018-02-13", "draft: true", "x");
