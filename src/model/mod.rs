@@ -214,8 +214,8 @@ impl<'a> Site<'a> {
         let resolved = tags::resolve(config, &candidates, &mut warnings);
         let series = tags::series_parts(config, &candidates, &resolved, &mut errors, &mut warnings);
 
-        let mut posts: Vec<Post<'a>> = Vec::new();
-        let mut post_of_candidate: HashMap<usize, PostId> = HashMap::new();
+        let mut posts: Vec<Post<'a>> = Vec::with_capacity(candidates.len());
+        let mut post_of_candidate: Vec<Option<PostId>> = vec![None; candidates.len()];
         for (index, (source, date, status)) in candidates.iter().enumerate().rev() {
             if *status == Status::Scheduled && !options.future {
                 continue;
@@ -226,7 +226,7 @@ impl<'a> Site<'a> {
                 Some(permalink) => UrlPath::new(permalink),
                 None => expand_permalink(&config.permalink, date, &slug),
             };
-            post_of_candidate.insert(index, PostId(posts.len()));
+            post_of_candidate[index] = Some(PostId(posts.len()));
             posts.push(Post {
                 source,
                 date: date.clone(),
@@ -384,8 +384,8 @@ impl<'a> Site<'a> {
 
 /// Content path -> URL for every document in this build and every file copied from `content/`.
 fn content_urls(content: &Content, posts: &[Post<'_>], pages: &[Page<'_>]) -> HashMap<String, UrlPath> {
-    let mut urls: HashMap<String, UrlPath> =
-        content.assets.iter().map(|a| (a.content_path.clone(), UrlPath::new(&a.content_path))).collect();
+    let mut urls: HashMap<String, UrlPath> = HashMap::with_capacity(content.assets.len() + posts.len() + pages.len());
+    urls.extend(content.assets.iter().map(|a| (a.content_path.clone(), UrlPath::new(&a.content_path))));
     for (source, url) in posts.iter().map(|p| (p.source, &p.url)).chain(pages.iter().map(|p| (p.source, &p.url))) {
         urls.insert(source.content_path.clone(), url.clone());
         // Bundle files sit beside the page, wherever its URL puts it.
@@ -401,11 +401,28 @@ fn content_urls(content: &Content, posts: &[Post<'_>], pages: &[Page<'_>]) -> Ha
 
 /// `/:year/:month/:day/:slug/` with the date read in the site's time zone.
 pub fn expand_permalink(pattern: &str, date: &ZonedDateTime, slug: &Slug) -> UrlPath {
-    let path = pattern
-        .replace(":year", &format!("{:04}", date.year()))
-        .replace(":month", &format!("{:02}", date.month()))
-        .replace(":day", &format!("{:02}", date.day()))
-        .replace(":slug", slug.as_str());
+    use std::fmt::Write;
+    // One pass, as this runs for every post before any can be rendered.
+    let mut path = String::with_capacity(pattern.len() + slug.as_str().len());
+    let mut rest = pattern;
+    while let Some(at) = rest.find(':') {
+        path.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let (token, after) = [":year", ":month", ":day", ":slug"]
+            .into_iter()
+            .find_map(|token| Some((token, rest.strip_prefix(token)?)))
+            .unwrap_or((":", &rest[1..]));
+        match token {
+            ":year" => write!(path, "{:04}", date.year()),
+            ":month" => write!(path, "{:02}", date.month()),
+            ":day" => write!(path, "{:02}", date.day()),
+            ":slug" => path.write_str(slug.as_str()),
+            _ => path.write_char(':'),
+        }
+        .expect("writing to a String cannot fail");
+        rest = after;
+    }
+    path.push_str(rest);
     UrlPath::new(&path)
 }
 
@@ -436,6 +453,8 @@ mod tests {
         let date: ZonedDateTime = "2018-02-13T23:30:00-05:00[America/New_York]".parse().unwrap();
         let url = expand_permalink("/:year/:month/:day/:slug/", &date, &Slug::from_text("hi"));
         assert_eq!(url.as_str(), "/2018/02/13/hi/");
+        let url = expand_permalink("/blog:/:year-:month/:days/:other/:slug.html", &date, &Slug::from_text("hi"));
+        assert_eq!(url.as_str(), "/blog:/2018-02/13s/:other/hi.html", "what is not a token stays as written");
     }
 
     #[test]

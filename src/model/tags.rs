@@ -50,7 +50,7 @@ pub(super) fn resolve(config: &Config, candidates: &[Candidate<'_>], warnings: &
     for (source, _, _) in candidates {
         let mut tags: Vec<String> = Vec::new();
         let push = |tag: String, tags: &mut Vec<String>| {
-            if !tags.iter().any(|t| t.eq_ignore_ascii_case(&tag) || t.to_lowercase() == tag.to_lowercase()) {
+            if !tags.iter().any(|t| same_name(t, &tag)) {
                 tags.push(tag);
             }
         };
@@ -89,6 +89,12 @@ pub(super) fn resolve(config: &Config, candidates: &[Candidate<'_>], warnings: &
         resolved.series.push(series);
     }
     resolved
+}
+
+/// Whether two tag or series names are one, case aside (`Elixir` and `elixir`). Most names are
+/// ASCII, and are compared without lower-casing a copy of each.
+fn same_name(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() { a.eq_ignore_ascii_case(b) } else { a.to_lowercase() == b.to_lowercase() }
 }
 
 /// Splits `engineering elixir 28 days of elixir` into words, keeping known phrases whole.
@@ -223,40 +229,52 @@ fn most_common<'s>(names: impl Iterator<Item = &'s str>) -> Option<String> {
 pub(super) fn group(
     config: &Config,
     resolved: &Resolved,
-    post_of_candidate: &HashMap<usize, PostId>,
+    post_of_candidate: &[Option<PostId>],
     posts: &mut [Post<'_>],
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Tag> {
     struct Group<'s> {
+        key: String,
         spellings: Vec<&'s str>,
         posts: Vec<PostId>,
         first_file: &'s Path,
     }
-    let mut groups: BTreeMap<String, Group<'_>> = BTreeMap::new();
+    // Each post's tags as indexes into `groups`, so a name is lower-cased and looked up once.
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    let mut group_of: HashMap<String, usize> = HashMap::new();
+    let mut post_groups: Vec<(PostId, Vec<usize>)> = Vec::with_capacity(posts.len());
     for (index, tags) in resolved.tags.iter().enumerate() {
-        let Some(&post) = post_of_candidate.get(&index) else { continue };
+        let Some(post) = post_of_candidate[index] else { continue };
+        let mut indexes = Vec::with_capacity(tags.len());
         for tag in tags {
-            let group = groups.entry(tag.to_lowercase()).or_insert_with(|| Group {
-                spellings: Vec::new(),
-                posts: Vec::new(),
-                first_file: &posts[post.0].source.path,
-            });
-            group.spellings.push(tag);
-            group.posts.push(post);
+            let key = tag.to_lowercase();
+            let group = match group_of.get(&key) {
+                Some(&group) => group,
+                None => {
+                    group_of.insert(key.clone(), groups.len());
+                    let first_file = &posts[post.0].source.path;
+                    groups.push(Group { key, spellings: Vec::new(), posts: Vec::new(), first_file });
+                    groups.len() - 1
+                }
+            };
+            groups[group].spellings.push(tag);
+            groups[group].posts.push(post);
+            indexes.push(group);
         }
+        post_groups.push((post, indexes));
     }
-    let custom_slug = |name: &str| {
-        config
-            .tag_slugs
-            .iter()
-            .find(|(tag, _)| tag.to_lowercase() == name.to_lowercase())
-            .map(|(_, slug)| slug.as_str())
-    };
+    let custom_slug =
+        |name: &str| config.tag_slugs.iter().find(|(tag, _)| same_name(tag, name)).map(|(_, slug)| slug.as_str());
+    // Tags in the order of their lower-cased names.
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by(|&a, &b| groups[a].key.cmp(&groups[b].key));
+    let mut tag_of_group: Vec<Option<TagId>> = vec![None; groups.len()];
     let mut tags: Vec<Tag> = Vec::with_capacity(groups.len());
     let mut files: Vec<&Path> = Vec::with_capacity(groups.len());
     let mut by_slug: HashMap<Slug, usize> = HashMap::new();
-    for (key, mut group) in groups {
-        let name = most_common(group.spellings.iter().copied()).unwrap_or(key);
+    for index in order {
+        let group = &mut groups[index];
+        let name = most_common(group.spellings.iter().copied()).unwrap_or_else(|| group.key.clone());
         let slug = Slug::from_text(custom_slug(&name).unwrap_or(&name));
         if slug.is_empty() {
             errors.push(Diagnostic::new(
@@ -278,17 +296,16 @@ pub(super) fn group(
             ));
             continue;
         }
-        group.posts.sort();
-        group.posts.dedup();
+        let mut posts = std::mem::take(&mut group.posts);
+        posts.sort();
+        posts.dedup();
         by_slug.insert(slug.clone(), tags.len());
         files.push(group.first_file);
-        tags.push(Tag { url: UrlPath::new(&format!("/tags/{slug}/")), name, slug, posts: group.posts });
+        tag_of_group[index] = Some(TagId(tags.len()));
+        tags.push(Tag { url: UrlPath::new(&format!("/tags/{slug}/")), name, slug, posts });
     }
-    let tag_of: HashMap<String, TagId> =
-        tags.iter().enumerate().map(|(i, t)| (t.name.to_lowercase(), TagId(i))).collect();
-    for (index, names) in resolved.tags.iter().enumerate() {
-        let Some(&post) = post_of_candidate.get(&index) else { continue };
-        posts[post.0].tags = names.iter().filter_map(|n| tag_of.get(&n.to_lowercase()).copied()).collect();
+    for (post, indexes) in post_groups {
+        posts[post.0].tags = indexes.into_iter().filter_map(|group| tag_of_group[group]).collect();
     }
     tags
 }
@@ -297,7 +314,7 @@ pub(super) fn group(
 pub(super) fn attach_series(
     drafts: Vec<SeriesDraft>,
     candidates: &[Candidate<'_>],
-    post_of_candidate: &HashMap<usize, PostId>,
+    post_of_candidate: &[Option<PostId>],
     posts: &mut [Post<'_>],
 ) -> Vec<Series> {
     drafts
@@ -309,8 +326,8 @@ pub(super) fn attach_series(
                 .parts
                 .iter()
                 .map(|&(number, candidate)| {
-                    let entry = match post_of_candidate.get(&candidate) {
-                        Some(&post) => {
+                    let entry = match post_of_candidate[candidate] {
+                        Some(post) => {
                             posts[post.0].series = Some(SeriesPart { series: id, part: number });
                             PartEntry::Post(post)
                         }

@@ -44,7 +44,12 @@ impl UrlPath {
     /// The file this URL is served from, relative to the output folder: `posts/x/index.html`.
     pub fn output_file(&self) -> String {
         let trimmed = self.0.trim_start_matches('/');
-        if self.0.ends_with('/') { format!("{trimmed}index.html") } else { trimmed.to_owned() }
+        let mut file = String::with_capacity(trimmed.len() + "index.html".len());
+        file.push_str(trimmed);
+        if self.0.ends_with('/') {
+            file.push_str("index.html");
+        }
+        file
     }
 
     /// Whether a path given by a writer would escape the output folder or is otherwise unfit

@@ -7,6 +7,7 @@
 //! and then shared by its own page, the list pages and the feeds.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -127,6 +128,7 @@ impl<'a> SiteRenderer<'a> {
         templates.set_global("site", values::site_value(&site));
         let feeds = FeedPlan::new(&site);
         let mut routes = Routes::default();
+        routes.reserve(site.posts.len() + site.pages.len());
 
         for (index, post) in site.posts.iter().enumerate() {
             routes.add(post.url.output_file(), Route::Post(PostId(index)));
@@ -145,6 +147,7 @@ impl<'a> SiteRenderer<'a> {
             let pagers = paginate(&tag.url, tag.posts.len(), per_page);
             lists.push(List { template: "tag.html", tag: Some(TagId(index)), pagers });
         }
+        routes.reserve(lists.iter().map(|list| list.pagers.len()).sum());
         for (index, list) in lists.iter().enumerate() {
             for (page, pager) in list.pagers.iter().enumerate() {
                 routes.add(pager.url.output_file(), Route::List { list: index, page });
@@ -602,13 +605,19 @@ struct Routes {
 impl Routes {
     /// Plans `route` at `path`, over whatever was planned there before.
     fn add(&mut self, path: String, route: Route) {
-        match self.by_path.get(&path) {
-            Some(&index) => self.list[index].1 = route,
-            None => {
-                self.by_path.insert(path.clone(), self.list.len());
-                self.list.push((path, route));
+        match self.by_path.entry(path) {
+            Entry::Occupied(planned) => self.list[*planned.get()].1 = route,
+            Entry::Vacant(free) => {
+                self.list.push((free.key().clone(), route));
+                free.insert(self.list.len() - 1);
             }
         }
+    }
+
+    /// Makes room for `more` routes at once: a site has one for each post and list page.
+    fn reserve(&mut self, more: usize) {
+        self.list.reserve(more);
+        self.by_path.reserve(more);
     }
 
     fn add_unless_taken(&mut self, path: String, route: Route) {
