@@ -177,13 +177,20 @@ impl Config {
         jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
     }
 
+    /// The `[[series]]` of that name, in any case.
     pub fn series_config(&self, name: &str) -> Option<&SeriesConfig> {
-        self.series.iter().find(|s| s.name.eq_ignore_ascii_case(name))
+        self.series.iter().find(|s| same_name(&s.name, name))
     }
 
     pub fn path_in(root: &Path) -> PathBuf {
         root.join(FILE_NAME)
     }
+}
+
+/// Whether two names of a tag or series are one, case aside: `Elixir` and `elixir`, `Año` and
+/// `AÑO`. Most names are ASCII, and are compared without lower-casing a copy of each.
+pub fn same_name(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() { a.eq_ignore_ascii_case(b) } else { a.to_lowercase() == b.to_lowercase() }
 }
 
 /// Turns toml's error into `site.toml:line:col: message`, adding "did you mean" for unknown keys.

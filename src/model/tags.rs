@@ -6,7 +6,7 @@ use std::path::Path;
 use jiff::ZonedDateTime;
 
 use super::{Part, PartEntry, Post, PostId, Series, SeriesId, SeriesPart, Slug, Status, Tag, TagId, UrlPath};
-use crate::config::Config;
+use crate::config::{Config, same_name};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::load::{Source, TagsField};
 
@@ -91,12 +91,6 @@ pub(super) fn resolve(config: &Config, candidates: &[Candidate<'_>], warnings: &
     resolved
 }
 
-/// Whether two tag or series names are one, case aside (`Elixir` and `elixir`). Most names are
-/// ASCII, and are compared without lower-casing a copy of each.
-fn same_name(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() { a.eq_ignore_ascii_case(b) } else { a.to_lowercase() == b.to_lowercase() }
-}
-
 /// Splits `engineering elixir 28 days of elixir` into words, keeping known phrases whole.
 /// Returns the tags and the phrases that were kept.
 fn split_on_spaces(text: &str, phrases: &[Vec<String>]) -> (Vec<String>, Vec<String>) {
@@ -151,7 +145,7 @@ pub(super) fn series_parts(
     }
     let mut drafts = Vec::new();
     for (key, members) in groups {
-        let declared = config.series.iter().find(|s| s.name.to_lowercase() == key);
+        let declared = config.series_config(&key);
         let name = declared
             .map(|s| s.name.clone())
             .or_else(|| most_common(members.iter().filter_map(|&i| resolved.series[i].as_deref())))
@@ -234,7 +228,6 @@ pub(super) fn group(
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Tag> {
     struct Group<'s> {
-        key: String,
         spellings: Vec<&'s str>,
         posts: Vec<PostId>,
         first_file: &'s Path,
@@ -251,9 +244,9 @@ pub(super) fn group(
             let group = match group_of.get(&key) {
                 Some(&group) => group,
                 None => {
-                    group_of.insert(key.clone(), groups.len());
+                    group_of.insert(key, groups.len());
                     let first_file = &posts[post.0].source.path;
-                    groups.push(Group { key, spellings: Vec::new(), posts: Vec::new(), first_file });
+                    groups.push(Group { spellings: Vec::new(), posts: Vec::new(), first_file });
                     groups.len() - 1
                 }
             };
@@ -266,15 +259,15 @@ pub(super) fn group(
     let custom_slug =
         |name: &str| config.tag_slugs.iter().find(|(tag, _)| same_name(tag, name)).map(|(_, slug)| slug.as_str());
     // Tags in the order of their lower-cased names.
-    let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by(|&a, &b| groups[a].key.cmp(&groups[b].key));
+    let mut order: Vec<(String, usize)> = group_of.into_iter().collect();
+    order.sort_unstable();
     let mut tag_of_group: Vec<Option<TagId>> = vec![None; groups.len()];
     let mut tags: Vec<Tag> = Vec::with_capacity(groups.len());
     let mut files: Vec<&Path> = Vec::with_capacity(groups.len());
     let mut by_slug: HashMap<Slug, usize> = HashMap::new();
-    for index in order {
+    for (key, index) in order {
         let group = &mut groups[index];
-        let name = most_common(group.spellings.iter().copied()).unwrap_or_else(|| group.key.clone());
+        let name = most_common(group.spellings.iter().copied()).unwrap_or(key);
         let slug = Slug::from_text(custom_slug(&name).unwrap_or(&name));
         if slug.is_empty() {
             errors.push(Diagnostic::new(

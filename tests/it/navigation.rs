@@ -142,6 +142,18 @@ fn case_variant_tags_merge_under_the_most_common_spelling() {
 }
 
 #[test]
+fn names_match_in_any_case_accented_letters_included() {
+    let site = TestSite::with_config(&format!("{CONFIG}[[series]]\nname = \"Año Nuevo\"\ntotal = 3\n"));
+    site.post("a", "A", "2018-02-01", "tags: [AÑO NUEVO, Élan, élan]", "x");
+    site.post("b", "B", "2018-02-02", "tags: [ÉLAN]", "x");
+    let build = site.build();
+    let banner = build.page("/posts/a/").text(".series-banner p");
+    assert!(banner.starts_with("Part 1 of 3"), "the tag names the declared series: {banner}");
+    assert_eq!(build.page("/tags/elan/").texts(".post-summary h2"), vec!["B", "A"]);
+    assert_eq!(build.page("/posts/a/").texts(".tags-line a").len(), 2, "Élan and élan are one tag on the post");
+}
+
+#[test]
 fn non_ascii_tags_are_transliterated() {
     let site = TestSite::new();
     site.post("a", "A", "2018-02-01", "tags: [Café Größe]", "x");
