@@ -4,7 +4,7 @@ binary and prints, for each kind of build, the median wall time, CPU time (user 
 peak memory over several runs. With --vs-hugo it builds the same posts with Hugo, alternating
 with our builds, and prints how many times faster and smaller we are.
 
-    cargo build --release --bins --examples && bench/run.py   # 1k and 10k, 5 runs of each mode
+    cargo build --release && bench/run.py   # 1k and 10k, 5 runs of each mode
     bench/run.py --posts 10000 --vs-hugo --hugo /tmp/hugo-venv/lib/python3.11/site-packages/hugo/binaries/hugo
     bench/run.py --generator /work/shared/bench/gen_corpus.py --vs-hugo --hugo ...   # the peers' corpus
     bench/run.py --modes repeat --posts 1000               # one mode only
@@ -13,9 +13,12 @@ Modes (each on the same posts):
   cold    `--no-cache`, code highlighted: every block highlighted afresh;
   repeat  a warm `.blog-cache/`, one post edited before each run: the writer's build-again;
   nohl    `[markdown] highlight = false`: Markdown, templates and writing only;
-  bare    not `blog` but the floor under it: examples/bare_loop.rs reads each post, renders its
-          Markdown with pulldown-cmark and writes it, on two threads, and does nothing else.
-          The speed issue's "within 3x of a bare loop" is nohl / bare, which is printed.
+  floor   not `blog` but the floor under it, the speed issue's "bare loop": bench/floor/ reads
+          each post, renders its Markdown with pulldown-cmark and writes it, on two threads, and
+          does nothing else. It is the program shared/bench/PEERS.md describes, built as it was
+          (its own crate: pulldown-cmark without `simd`, thin LTO), so it runs as fast as the
+          issue's figure says. The issue's "within 3x of the bare loop" is nohl / floor, which is
+          printed. run.py builds it (cargo, a few seconds the first time).
 
 A run is one process, timed with os.wait4 (so the timer's own work is not counted; the peak is
 the process's maximum resident set). Output goes to /dev/shm when it exists, into a fresh folder
@@ -35,7 +38,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODES = ["cold", "repeat", "nohl", "bare"]
+MODES = ["cold", "repeat", "nohl", "floor"]
 
 
 def run_once(command: list[str]) -> tuple[float, float, float]:
@@ -104,14 +107,15 @@ def main() -> None:
     parser.add_argument("--vs-hugo", action="store_true")
     parser.add_argument("--hugo", default=shutil.which("hugo") or "hugo")
     parser.add_argument("--binary", type=Path, default=ROOT / "target" / "release" / "blog")
-    parser.add_argument("--bare-loop", type=Path, default=ROOT / "target" / "release" / "examples" / "bare_loop")
     parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()) / "blog-bench")
     args = parser.parse_args()
 
     if not args.binary.exists():
         sys.exit(f"{args.binary} is missing: run `cargo build --release` first")
-    if "bare" in args.modes and not args.bare_loop.exists():
-        sys.exit(f"{args.bare_loop} is missing: run `cargo build --release --example bare_loop` first")
+    floor_binary = ROOT / "bench" / "floor" / "target" / "release" / "floor"
+    if "floor" in args.modes:
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--manifest-path",
+                        str(ROOT / "bench" / "floor" / "Cargo.toml")], check=True)
     args.scratch.mkdir(parents=True, exist_ok=True)
     out_base = Path("/dev/shm") if Path("/dev/shm").is_dir() else args.scratch
     out = out_base / "blog-bench-out"
@@ -121,7 +125,7 @@ def main() -> None:
             "cold": [str(args.binary), "build", "--root", str(site), "-o", str(out), "--no-cache"],
             "repeat": [str(args.binary), "build", "--root", str(site), "-o", str(out)],
             "nohl": [str(args.binary), "build", "--root", str(without_highlighting(site)), "-o", str(out)],
-            "bare": [str(args.bare_loop), str(site / "content"), str(out)],
+            "floor": [str(floor_binary), str(site), str(out)],
         }
         touched = Touched(site)
         hugo = None
@@ -153,10 +157,10 @@ def main() -> None:
         shutil.rmtree(out, ignore_errors=True)
 
         print(f"# {posts} posts, median of {args.runs} runs ({site})")
-        ours = {mode: report(f"blog {mode}" if mode != "bare" else "bare loop", runs) for mode, runs in results.items()}
-        floor = ours.pop("bare", None)
+        ours = {mode: report(f"blog {mode}" if mode != "floor" else "floor", runs) for mode, runs in results.items()}
+        floor = ours.pop("floor", None)
         if floor and "nohl" in ours:
-            print(f"{'blog nohl / bare loop':<22} wall {ours['nohl'][0] / floor[0]:8.2f} x (target: at most 3 x)")
+            print(f"{'blog nohl / floor':<22} wall {ours['nohl'][0] / floor[0]:8.2f} x (target: at most 3 x)")
         if hugo:
             other = report("hugo", theirs)
             for mode, mine in ours.items():
