@@ -1,6 +1,10 @@
 //! Markdown to HTML, once per document: heading ids with anchor links, a table of contents,
 //! the summary, and the word count, all from one pass of pulldown-cmark.
 
+use std::cell::Cell;
+use std::fmt;
+use std::ops::Range;
+
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
@@ -66,8 +70,6 @@ impl Links<'_> {
 }
 
 const WORDS_PER_MINUTE: usize = 200;
-const FIRST_PARAGRAPH_START: &str = "<!--blog:summary-start-->";
-const FIRST_PARAGRAPH_END: &str = "<!--blog:summary-end-->";
 
 pub fn parser_options(config: &MarkdownConfig) -> Options {
     let mut options = Options::ENABLE_TABLES
@@ -92,31 +94,37 @@ pub fn render(
     code_block: &dyn Fn(&str, &str) -> String,
     links: &Links<'_>,
 ) -> Result<Rendered, Vec<BrokenLink>> {
+    let written = Cell::new(0);
     let mut document = Document {
         parser: Parser::new_ext(markdown, parser_options(config)).into_offset_iter(),
         code_block,
         links,
-        pending: None,
+        written: &written,
         toc: Vec::new(),
         ids: IdSet::default(),
         words: String::with_capacity(markdown.len()),
         other_words: 0,
         depth: 0,
-        first_paragraph_seen: false,
+        first_paragraph: FirstParagraph::NotYet,
+        more: None,
+        html_block: None,
         broken: Vec::new(),
     };
     // The events stream from the parser through `Document` into the HTML writer, never
     // gathered: a post's events would take several times its Markdown's size in memory.
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, &mut document);
+    let mut out = Tracked { html: String::with_capacity(markdown.len() * 3 / 2), written: &written };
+    html::write_html_fmt(&mut out, &mut document).expect("writing to a String cannot fail");
     if !document.broken.is_empty() {
         return Err(document.broken);
     }
-    let (html, first_paragraph) = take_first_paragraph(out);
-    let summary = match more_marker(&html) {
-        Some(end) => html[..end].trim().to_owned(),
-        None => first_paragraph,
+    let html = out.html;
+    let summary = match (document.more, document.first_paragraph) {
+        (Some(end), _) => &html[..end],
+        (None, FirstParagraph::Written(range)) => &html[range],
+        (None, FirstParagraph::Closing(start)) => &html[start..],
+        (None, FirstParagraph::NotYet | FirstParagraph::Open(_)) => "",
     };
+    let summary = summary.trim().to_owned();
     let word_count = count_words(&document.words) + document.other_words;
     Ok(Rendered {
         html,
@@ -130,16 +138,43 @@ pub fn render(
     })
 }
 
+/// The HTML as the writer writes it, and how long it is so far: what lets [`Document`] note
+/// where the summary ends without marking it in the text (a mark would have to be cut out of
+/// every page again, a copy of the whole page).
+struct Tracked<'w> {
+    html: String,
+    written: &'w Cell<usize>,
+}
+
+impl fmt::Write for Tracked<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        self.html.push_str(text);
+        self.written.set(self.html.len());
+        Ok(())
+    }
+}
+
+/// Where the first top-level paragraph is in the HTML: the summary, unless there is a
+/// `<!-- more -->`. Its end is known once the writer has written its `</p>`, that is when the
+/// next event is asked for.
+#[derive(Clone)]
+enum FirstParagraph {
+    NotYet,
+    Open(usize),
+    Closing(usize),
+    Written(Range<usize>),
+}
+
 /// The parser's events as the page needs them, gathering what else a document yields as they
 /// pass: headings get ids and anchors (and go into the table of contents), fenced code goes
-/// through the code block hook, the first paragraph is marked, words are counted, and internal
-/// links are resolved (including those inside headings).
+/// through the code block hook, words are counted, internal links are resolved (including
+/// those inside headings), and the summary's end is noted.
 struct Document<'a, 'h> {
     parser: pulldown_cmark::OffsetIter<'a>,
     code_block: &'h dyn Fn(&str, &str) -> String,
     links: &'h Links<'h>,
-    /// An event to give before the parser's next one.
-    pending: Option<Event<'a>>,
+    /// How much HTML the writer has written: everything before the event asked for next.
+    written: &'h Cell<usize>,
     toc: Vec<Heading>,
     ids: IdSet,
     /// The ASCII text whose words are counted, each piece followed by a space so that no two
@@ -150,7 +185,11 @@ struct Document<'a, 'h> {
     other_words: usize,
     /// Open block containers (lists, quotes, tables, footnotes).
     depth: usize,
-    first_paragraph_seen: bool,
+    first_paragraph: FirstParagraph,
+    /// Where the first `<!-- more -->` is in the HTML.
+    more: Option<usize>,
+    /// The HTML block being written, while no marker has been found: where it starts, its text.
+    html_block: Option<(usize, String)>,
     broken: Vec<BrokenLink>,
 }
 
@@ -244,21 +283,45 @@ impl<'a> Iterator for Document<'a, '_> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
-        if let Some(event) = self.pending.take() {
-            return Some(event);
+        if let FirstParagraph::Closing(start) = self.first_paragraph {
+            self.first_paragraph = FirstParagraph::Written(start..self.written.get());
         }
         let event = self.next_resolved()?;
-        let top_level_first = self.depth == 0 && !self.first_paragraph_seen;
         Some(match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => self.heading(level, id, &classes, &attrs),
             Event::Start(Tag::CodeBlock(kind)) => self.code(&kind),
-            Event::Start(Tag::Paragraph) if top_level_first => {
-                self.pending = Some(event);
-                Event::Html(CowStr::Borrowed(FIRST_PARAGRAPH_START))
+            Event::Start(Tag::Paragraph) if self.depth == 0 => {
+                if let FirstParagraph::NotYet = self.first_paragraph {
+                    self.first_paragraph = FirstParagraph::Open(self.written.get());
+                }
+                event
             }
-            Event::End(TagEnd::Paragraph) if top_level_first => {
-                self.first_paragraph_seen = true;
-                self.pending = Some(Event::Html(CowStr::Borrowed(FIRST_PARAGRAPH_END)));
+            Event::End(TagEnd::Paragraph) if self.depth == 0 => {
+                if let FirstParagraph::Open(start) = self.first_paragraph {
+                    self.first_paragraph = FirstParagraph::Closing(start);
+                }
+                event
+            }
+            // Raw HTML is written as it is, so a marker's place in it is its place in the page.
+            // A block comes a line at a time, and a comment may take several.
+            Event::Start(Tag::HtmlBlock) if self.more.is_none() => {
+                self.html_block = Some((self.written.get(), String::new()));
+                event
+            }
+            Event::Html(ref html) => {
+                if let Some((_, text)) = &mut self.html_block {
+                    text.push_str(html);
+                }
+                event
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((start, text)) = self.html_block.take() {
+                    self.more = more_marker(&text).map(|at| start + at);
+                }
+                event
+            }
+            Event::InlineHtml(ref html) if self.more.is_none() => {
+                self.more = more_marker(html).map(|at| self.written.get() + at);
                 event
             }
             Event::Start(
@@ -351,20 +414,7 @@ fn rebase<'a>(dest: CowStr<'a>, base: Option<(&str, &str)>) -> CowStr<'a> {
     }
 }
 
-/// Removes the first-paragraph markers and returns the paragraph's HTML beside the page's.
-fn take_first_paragraph(html: String) -> (String, String) {
-    let Some(start) = html.find(FIRST_PARAGRAPH_START) else { return (html, String::new()) };
-    let Some(end) = html[start..].find(FIRST_PARAGRAPH_END).map(|e| e + start) else { return (html, String::new()) };
-    let paragraph = html[start + FIRST_PARAGRAPH_START.len()..end].trim().to_owned();
-    let mut cleaned = String::with_capacity(html.len());
-    cleaned.push_str(&html[..start]);
-    cleaned.push_str(&html[start + FIRST_PARAGRAPH_START.len()..end]);
-    cleaned.push_str(&html[end + FIRST_PARAGRAPH_END.len()..]);
-    (cleaned, paragraph)
-}
-
-/// Where `<!-- more -->` (or `<!--more-->`) is in rendered HTML; code shows it escaped, so
-/// only a real comment matches.
+/// Where `<!-- more -->` (or `<!--more-->`) is in a piece of raw HTML.
 fn more_marker(html: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(found) = html[from..].find("<!--") {
@@ -591,16 +641,21 @@ mod tests {
     #[test]
     fn summary_is_text_before_more_marker() {
         let r = md("First.\n\nSecond.\n\n<!-- more -->\n\nThird.\n");
-        assert_eq!(r.summary, "<p>First.</p>\n\n<p>Second.</p>");
+        assert_eq!(r.summary, "<p>First.</p>\n<p>Second.</p>");
         let r = md("First.\n\n<!--more-->\n\nThird.\n");
         assert_eq!(r.summary, "<p>First.</p>");
+        let r = md("First.\n\n<div>x</div>\n<!--\n  more\n-->\n\nThird.\n");
+        assert_eq!(r.summary, "<p>First.</p>\n<div>x</div>");
+        let r = md("First, <!-- more --> inline.\n\nSecond.\n");
+        assert_eq!(r.summary, "<p>First,");
     }
 
     #[test]
     fn summary_falls_back_to_the_first_top_level_paragraph() {
         let r = md("## Intro\n\n> quoted\n\nThe *first* one.\n\nSecond.\n");
         assert_eq!(r.summary, "<p>The <em>first</em> one.</p>");
-        assert!(!r.html.contains("blog:summary"));
+        assert_eq!(md("Only one.").summary, "<p>Only one.</p>");
+        assert_eq!(md("> quoted\n").summary, "");
     }
 
     #[test]
