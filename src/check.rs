@@ -66,7 +66,9 @@ fn check_links(site: &RenderedSite, base: &BaseUrl) -> (usize, usize, Vec<Diagno
         .files
         .par_iter()
         .filter_map(|file| match &file.body {
-            Body::Text(html) if file.path.ends_with(".html") => Some(read_page(&file.path, html)),
+            Body::Made(html) if file.path.ends_with(".html") => {
+                Some(read_page(&file.path, std::str::from_utf8(html).unwrap_or_default()))
+            }
             _ => None,
         })
         .collect();

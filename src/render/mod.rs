@@ -47,7 +47,9 @@ pub struct OutputFile {
 
 #[derive(Debug)]
 pub enum Body {
-    Text(String),
+    /// What the build made: a page, a feed, the sitemap. UTF-8, kept as bytes so that nothing
+    /// checks it again on its way to the disk.
+    Made(Vec<u8>),
     Static(&'static [u8]),
     Copy(PathBuf),
 }

@@ -410,7 +410,7 @@ impl<'a> SiteRenderer<'a> {
 
     fn render_route(&self, path: &str, route: &Route) -> Result<OutputFile, crate::Error> {
         let site = &self.site;
-        let text = |body: String| Ok(OutputFile { path: path.to_owned(), body: Body::Text(body) });
+        let text = |body: String| Ok(OutputFile { path: path.to_owned(), body: Body::Made(body.into_bytes()) });
         match route {
             Route::Post(id) => {
                 let value = self.post_entry(*id)?.value.clone();
@@ -519,8 +519,8 @@ impl<'a> SiteRenderer<'a> {
         for (key, value) in values {
             context.insert_value(key, value);
         }
-        let html = self.templates.render(template, &context)?;
-        Ok(OutputFile { path: url.output_file(), body: Body::Text(html) })
+        let html = self.templates.render_bytes(template, &context)?;
+        Ok(OutputFile { path: url.output_file(), body: Body::Made(html) })
     }
 }
 

@@ -112,6 +112,15 @@ impl Templates {
         self.tera.render(name, context).map_err(|err| template_error(&self.origins, &err))
     }
 
+    /// [`render`](Self::render) as bytes, for a page on its way to a file: Tera writes bytes,
+    /// and making a `String` of them would check every byte of every page once more.
+    pub fn render_bytes(&self, name: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
+        // Room for a typical page, so the buffer is not regrown a dozen times from empty.
+        let mut page = Vec::with_capacity(16 * 1024);
+        self.tera.render_to(name, context, &mut page).map_err(|err| template_error(&self.origins, &err))?;
+        Ok(page)
+    }
+
     /// A post's entry on list pages, through [`POST_ITEM`]: made once per post and reused by
     /// every list that shows it, so it sees `post` and `site` but nothing of the page it lands on.
     pub fn post_item(&self, post: &Value) -> Result<Value, Diagnostic> {

@@ -210,7 +210,7 @@ async fn send(live: &Live, snapshot: &Snapshot, key: &str, status: StatusCode) -
     let file = tokio::task::spawn_blocking(move || site.borrow_dependent().render(&path)).await.ok()??;
     let bytes = match file {
         Ok(file) => match file.body {
-            Rendered::Text(text) => Bytes::from(text),
+            Rendered::Made(bytes) => Bytes::from(bytes),
             Rendered::Static(bytes) => Bytes::from_static(bytes),
             Rendered::Copy(path) => {
                 // static/ may hold a symbolic link to anywhere; only files inside the site go out.

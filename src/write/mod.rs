@@ -148,7 +148,7 @@ impl Staging {
             std::fs::create_dir_all(parent).map_err(io_error(parent))?;
         }
         match &file.body {
-            Body::Text(text) => std::fs::write(&path, text),
+            Body::Made(bytes) => std::fs::write(&path, bytes),
             Body::Static(bytes) => std::fs::write(&path, bytes),
             Body::Copy(from) => std::fs::copy(from, &path).map(drop),
         }
@@ -268,7 +268,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> OutputFile {
-        OutputFile { path: path.to_owned(), body: Body::Text(text.to_owned()) }
+        OutputFile { path: path.to_owned(), body: Body::Made(text.into()) }
     }
 
     #[test]

@@ -63,7 +63,7 @@ fn each_page_rendered_alone_is_the_page_the_whole_build_renders() {
     // Backwards, on a renderer that has rendered nothing yet: lists and feeds before the posts.
     let alone = renderer(assemble());
     let text = |body: &Body| match body {
-        Body::Text(text) => text.as_bytes().to_vec(),
+        Body::Made(bytes) => bytes.clone(),
         Body::Static(bytes) => bytes.to_vec(),
         Body::Copy(path) => std::fs::read(path).unwrap(),
     };
