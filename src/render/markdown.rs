@@ -157,7 +157,6 @@ impl fmt::Write for Tracked<'_> {
 /// Where the first top-level paragraph is in the HTML: the summary, unless there is a
 /// `<!-- more -->`. Its end is known once the writer has written its `</p>`, that is when the
 /// next event is asked for.
-#[derive(Clone)]
 enum FirstParagraph {
     NotYet,
     Open(usize),
