@@ -9,6 +9,7 @@ use std::path::Path;
 use jiff::ZonedDateTime;
 use jiff::tz::TimeZone;
 use serde::Serialize;
+use serde::de::{Deserialize, Deserializer, EnumAccess, IgnoredAny, MapAccess, SeqAccess, VariantAccess, Visitor};
 
 use super::date;
 use crate::diagnostic::{Diagnostic, Location, line_column};
@@ -362,45 +363,162 @@ fn parse_yaml(block: &str) -> Result<Fields, ParseError> {
     if block.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let value: serde_yaml::Value = serde_yaml::from_str(block).map_err(|err| {
+    let top: YamlTop = serde_yaml::from_str(block).map_err(|err| {
         let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = err.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
         (line, column, format!("invalid YAML: {message}"))
     })?;
-    match value {
-        serde_yaml::Value::Mapping(mapping) => {
-            Ok(mapping.into_iter().map(|(key, value)| (yaml_key(key), yaml_data(value))).collect())
-        }
-        serde_yaml::Value::Null => Ok(Vec::new()),
-        _ => Err((1, 1, "front matter must be a map of `key: value` lines".into())),
+    match top {
+        YamlTop::Map(fields) => Ok(fields),
+        YamlTop::Null => Ok(Vec::new()),
+        YamlTop::Other => Err((1, 1, "front matter must be a map of `key: value` lines".into())),
     }
 }
 
-fn yaml_key(key: serde_yaml::Value) -> String {
-    match yaml_data(key) {
-        Some(data) => data.as_text().unwrap_or_default(),
-        None => String::new(),
+/// A front-matter block as the YAML parser reads it, straight into [`Data`]: going through
+/// `serde_yaml::Value` first would build (and hash) a second tree of every block.
+enum YamlTop {
+    /// The top-level keys in the order written; a key with nothing after it (`tags:`) has `None`.
+    Map(Fields),
+    Null,
+    Other,
+}
+
+/// One YAML node as [`Data`]; `None` for null and blank text, which count as absent.
+struct YamlNode(Option<Data>);
+
+impl YamlNode {
+    /// A map key as text: `2019:` is the key "2019".
+    fn into_key(self) -> String {
+        self.0.and_then(|data| data.as_text()).unwrap_or_default()
     }
 }
 
-fn yaml_data(value: serde_yaml::Value) -> Option<Data> {
-    use serde_yaml::Value;
-    Some(match value {
-        Value::Null => return None,
-        Value::Bool(b) => Data::Bool(b),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => Data::Integer(i),
-            None => Data::Float(n.as_f64().unwrap_or_default()),
-        },
-        Value::String(s) if s.trim().is_empty() => return None,
-        Value::String(s) => Data::Text(s),
-        Value::Sequence(items) => Data::List(items.into_iter().filter_map(yaml_data).collect()),
-        Value::Mapping(mapping) => {
-            Data::Map(mapping.into_iter().filter_map(|(k, v)| Some((yaml_key(k), yaml_data(v)?))).collect())
+/// Reads a map's entries, refusing a key given twice as `serde_yaml::Value` would.
+fn yaml_entries<'de, A: MapAccess<'de>>(mut map: A) -> Result<Fields, A::Error> {
+    let mut fields: Fields = Vec::with_capacity(map.size_hint().unwrap_or(8));
+    // Past a few keys, a set, so a block of many keys still reads in linear time.
+    let mut large: Option<std::collections::HashSet<String>> = None;
+    while let Some(key) = map.next_key::<YamlNode>()? {
+        let key = key.into_key();
+        let given_twice = if fields.len() < 16 {
+            fields.iter().any(|(seen, _)| *seen == key)
+        } else {
+            let seen = large.get_or_insert_with(|| fields.iter().map(|(seen, _)| seen.clone()).collect());
+            !seen.insert(key.clone())
+        };
+        if given_twice {
+            return Err(serde::de::Error::custom(format_args!("duplicate entry with key {key:?}")));
         }
-        Value::Tagged(tagged) => return yaml_data(tagged.value),
-    })
+        let value = map.next_value::<YamlNode>()?;
+        fields.push((key, value.0));
+    }
+    Ok(fields)
+}
+
+impl<'de> Deserialize<'de> for YamlTop {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TopVisitor;
+        impl<'de> Visitor<'de> for TopVisitor {
+            type Value = YamlTop;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of `key: value` lines")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<YamlTop, A::Error> {
+                yaml_entries(map).map(YamlTop::Map)
+            }
+            fn visit_unit<E>(self) -> Result<YamlTop, E> {
+                Ok(YamlTop::Null)
+            }
+            fn visit_none<E>(self) -> Result<YamlTop, E> {
+                Ok(YamlTop::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<YamlTop, D::Error> {
+                YamlTop::deserialize(deserializer)
+            }
+            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<YamlTop, A::Error> {
+                let (IgnoredAny, contents) = data.variant()?;
+                contents.newtype_variant()
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<YamlTop, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(YamlTop::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<YamlTop, E> {
+                Ok(YamlTop::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<YamlTop, E> {
+                Ok(YamlTop::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<YamlTop, E> {
+                Ok(YamlTop::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<YamlTop, E> {
+                Ok(YamlTop::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<YamlTop, E> {
+                Ok(YamlTop::Other)
+            }
+        }
+        deserializer.deserialize_any(TopVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for YamlNode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NodeVisitor;
+        impl<'de> Visitor<'de> for NodeVisitor {
+            type Value = YamlNode;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<YamlNode, E> {
+                Ok(YamlNode(Some(Data::Bool(b))))
+            }
+            fn visit_i64<E>(self, i: i64) -> Result<YamlNode, E> {
+                Ok(YamlNode(Some(Data::Integer(i))))
+            }
+            fn visit_u64<E>(self, u: u64) -> Result<YamlNode, E> {
+                Ok(YamlNode(Some(i64::try_from(u).map_or(Data::Float(u as f64), Data::Integer))))
+            }
+            fn visit_f64<E>(self, f: f64) -> Result<YamlNode, E> {
+                Ok(YamlNode(Some(Data::Float(f))))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<YamlNode, E> {
+                Ok(YamlNode((!s.trim().is_empty()).then(|| Data::Text(s.to_owned()))))
+            }
+            fn visit_string<E>(self, s: String) -> Result<YamlNode, E> {
+                Ok(YamlNode((!s.trim().is_empty()).then_some(Data::Text(s))))
+            }
+            fn visit_unit<E>(self) -> Result<YamlNode, E> {
+                Ok(YamlNode(None))
+            }
+            fn visit_none<E>(self) -> Result<YamlNode, E> {
+                Ok(YamlNode(None))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<YamlNode, D::Error> {
+                YamlNode::deserialize(deserializer)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<YamlNode, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(4));
+                while let Some(YamlNode(item)) = seq.next_element()? {
+                    items.extend(item);
+                }
+                Ok(YamlNode(Some(Data::List(items))))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<YamlNode, A::Error> {
+                let fields = yaml_entries(map)?;
+                Ok(YamlNode(Some(Data::Map(fields.into_iter().filter_map(|(k, v)| Some((k, v?))).collect()))))
+            }
+            /// A tagged node (`!secret x`) is read as its value.
+            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<YamlNode, A::Error> {
+                let (IgnoredAny, contents) = data.variant()?;
+                contents.newtype_variant()
+            }
+        }
+        deserializer.deserialize_any(NodeVisitor)
+    }
 }
 
 fn parse_toml(block: &str) -> Result<Fields, ParseError> {
@@ -523,6 +641,29 @@ mod tests {
         assert_eq!(f.extra["odd:key"], Data::Integer(1));
     }
 
+    #[test]
+    fn yaml_values_of_every_kind_read_straight_into_data() {
+        let f = front(
+            "---\ntitle: A\nsecret: !vault x\nbig: 18446744073709551615\nratio: 0.5\n2019: year\nnone: ~\nlist: [1, ~, '', b]\nnested:\n  k: [true, {a: 1}]\n  blank: ' '\n---\n",
+        )
+        .unwrap();
+        assert_eq!(f.extra["secret"], Data::Text("x".into()), "a tagged value is read as its value");
+        assert_eq!(f.extra["big"], Data::Float(18446744073709551615.0));
+        assert_eq!(f.extra["ratio"], Data::Float(0.5));
+        assert_eq!(f.extra["2019"], Data::Text("year".into()));
+        assert!(!f.extra.contains_key("none"));
+        assert_eq!(f.extra["list"], Data::List(vec![Data::Integer(1), Data::Text("b".into())]));
+        let inner = BTreeMap::from([("a".to_owned(), Data::Integer(1))]);
+        let nested = BTreeMap::from([("k".to_owned(), Data::List(vec![Data::Bool(true), Data::Map(inner)]))]);
+        assert_eq!(f.extra["nested"], Data::Map(nested));
+        let err = front("---\ntitle: A\nextra:\n  a: 1\n  b: 2\n  a: 3\n---\n").unwrap_err();
+        assert!(err.contains("duplicate entry with key \"a\""), "{err}");
+        let many: String = (0..40).map(|i| format!("  k{i}: {i}\n")).collect();
+        let err = front(&format!("---\ntitle: A\nextra:\n{many}  k7: again\n---\n")).unwrap_err();
+        assert!(err.contains("duplicate entry with key \"k7\""), "{err}");
+        assert!(front("---\n- a\n- b\n---\n").unwrap_err().contains("must be a map"));
+        assert!(front("---\n~\n---\n").unwrap_err().contains("no `title`"));
+    }
     #[test]
     fn toml_front_matter() {
         let f = front("+++\ntitle = \"A\"\ndate = 2018-02-13T10:00:00-05:00\ntags = [\"x\"]\n[extra]\nk = 1\n+++\n")
