@@ -8,10 +8,11 @@ pub mod slug;
 mod tags;
 pub mod url;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use jiff::{Timestamp, ZonedDateTime};
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Location};
@@ -185,26 +186,36 @@ impl<'a> Site<'a> {
         let mut warnings = Vec::new();
 
         // Posts: date, status, slug.
-        let mut candidates: Vec<(&Source, ZonedDateTime, Status)> = Vec::new();
-        for source in content.sources.iter().filter(|s| s.kind == SourceKind::Post) {
-            let Some(date) = source.front.date.clone().or_else(|| source.file_date.clone()) else {
-                errors.push(Diagnostic::new(
-                    Location::at(&source.path, 1, 1),
-                    "post has no `date`: add `date: 2018-02-13` or name the file 2018-02-13-slug.md",
-                ));
-                continue;
-            };
-            let status = if source.front.draft {
-                Status::Draft
-            } else if date.timestamp() > options.now {
-                Status::Scheduled
-            } else {
-                Status::Published
-            };
-            if status == Status::Draft && !options.drafts {
-                continue;
+        // Per post, on every core: this and the slugs and URLs below are most of the model's
+        // work, and nothing else runs while it is done.
+        let dated: Vec<Result<Option<tags::Candidate<'a>>, Diagnostic>> = content
+            .sources
+            .par_iter()
+            .filter(|s| s.kind == SourceKind::Post)
+            .map(|source| {
+                let Some(date) = source.front.date.as_ref().or(source.file_date.as_ref()) else {
+                    return Err(Diagnostic::new(
+                        Location::at(&source.path, 1, 1),
+                        "post has no `date`: add `date: 2018-02-13` or name the file 2018-02-13-slug.md",
+                    ));
+                };
+                let status = if source.front.draft {
+                    Status::Draft
+                } else if date.timestamp() > options.now {
+                    Status::Scheduled
+                } else {
+                    Status::Published
+                };
+                let shown = status != Status::Draft || options.drafts;
+                Ok(shown.then(|| (&**source, date.with_time_zone(tz.clone()), status)))
+            })
+            .collect();
+        let mut candidates: Vec<tags::Candidate<'a>> = Vec::with_capacity(dated.len());
+        for result in dated {
+            match result {
+                Ok(candidate) => candidates.extend(candidate),
+                Err(error) => errors.push(error),
             }
-            candidates.push((source, date.with_time_zone(tz.clone()), status));
         }
         // Chronological, ties by path; reversed below for newest first.
         candidates.sort_by(|a, b| {
@@ -214,31 +225,38 @@ impl<'a> Site<'a> {
         let resolved = tags::resolve(config, &candidates, &mut warnings);
         let series = tags::series_parts(config, &candidates, &resolved, &mut errors, &mut warnings);
 
-        let mut posts: Vec<Post<'a>> = Vec::with_capacity(candidates.len());
         let mut post_of_candidate: Vec<Option<PostId>> = vec![None; candidates.len()];
-        for (index, (source, date, status)) in candidates.iter().enumerate().rev() {
-            if *status == Status::Scheduled && !options.future {
-                continue;
-            }
-            let slug_text = source.front.slug.as_deref().unwrap_or(&source.file_slug);
-            let slug = Slug::from_text(slug_text);
-            let url = match &source.front.permalink {
-                Some(permalink) => UrlPath::new(permalink),
-                None => expand_permalink(&config.permalink, date, &slug),
-            };
-            post_of_candidate[index] = Some(PostId(posts.len()));
-            posts.push(Post {
-                source,
-                date: date.clone(),
-                slug,
-                url,
-                status: *status,
-                tags: Vec::new(),
-                series: None,
-                newer: None,
-                older: None,
-            });
+        let shown = candidates.iter().enumerate().rev();
+        let shown: Vec<usize> = shown
+            .filter(|(_, (_, _, status))| *status != Status::Scheduled || options.future)
+            .map(|(i, _)| i)
+            .collect();
+        for (id, &index) in shown.iter().enumerate() {
+            post_of_candidate[index] = Some(PostId(id));
         }
+        let mut posts: Vec<Post<'a>> = shown
+            .par_iter()
+            .map(|&index| {
+                let (source, date, status) = &candidates[index];
+                let slug_text = source.front.slug.as_deref().unwrap_or(&source.file_slug);
+                let slug = Slug::from_text(slug_text);
+                let url = match &source.front.permalink {
+                    Some(permalink) => UrlPath::new(permalink),
+                    None => expand_permalink(&config.permalink, date, &slug),
+                };
+                Post {
+                    source,
+                    date: date.clone(),
+                    slug,
+                    url,
+                    status: *status,
+                    tags: Vec::new(),
+                    series: None,
+                    newer: None,
+                    older: None,
+                }
+            })
+            .collect();
         let count = posts.len();
         for (index, post) in posts.iter_mut().enumerate() {
             post.newer = index.checked_sub(1).map(PostId);
@@ -342,18 +360,23 @@ impl<'a> Site<'a> {
     /// Two things on one URL is an error naming both files; so is a path that escapes the
     /// output folder.
     fn check_urls(&self, errors: &mut Vec<Diagnostic>) {
-        let reserved = self.generated_urls();
+        let generated = self.generated_urls();
+        // By URL: ten thousand posts each looked up among hundreds of tag pages.
+        let mut reserved: HashMap<&UrlPath, &str> = HashMap::with_capacity(generated.len());
+        for (url, page) in &generated {
+            reserved.entry(url).or_insert(page);
+        }
         let claims = self
             .posts
             .iter()
             .map(|p| (&p.url, p.source.path.as_path(), "post"))
             .chain(self.pages.iter().map(|p| (&p.url, p.source.path.as_path(), "page")))
             .chain(self.aliases.iter().map(|a| (&a.from, a.source.as_path(), "alias")));
-        let mut taken: BTreeMap<&UrlPath, &Path> = BTreeMap::new();
+        let mut taken: HashMap<&UrlPath, &Path> = HashMap::with_capacity(self.posts.len() + self.pages.len());
         for (url, path, what) in claims {
             if !url.is_safe() {
                 errors.push(Diagnostic::new(Location::file(path), format!("{what} URL {url} leaves the site")));
-            } else if let Some((_, page)) = reserved.iter().find(|(r, _)| r == url) {
+            } else if let Some(page) = reserved.get(url) {
                 errors.push(Diagnostic::new(Location::file(path), format!("{what} URL {url} is taken by the {page}")));
             } else if let Some(first) = taken.insert(url, path) {
                 errors.push(Diagnostic::new(

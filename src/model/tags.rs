@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use jiff::ZonedDateTime;
+use rayon::prelude::*;
 
 use super::{Part, PartEntry, Post, PostId, Series, SeriesId, SeriesPart, Slug, Status, Tag, TagId, UrlPath};
 use crate::config::{Config, same_name};
@@ -22,71 +23,75 @@ pub(super) struct Resolved {
 /// (declared series, multi-word tags used elsewhere) whole.
 pub(super) fn resolve(config: &Config, candidates: &[Candidate<'_>], warnings: &mut Vec<Diagnostic>) -> Resolved {
     // A set: thousands of posts name the same few series and multi-word tags.
-    let mut phrases: HashSet<Vec<String>> = HashSet::new();
-    let mut add_phrase = |name: &str| {
-        if name.split_whitespace().nth(1).is_some() {
-            phrases.insert(name.split_whitespace().map(str::to_lowercase).collect());
-        }
+    let phrase = |name: &str| -> Option<Vec<String>> {
+        name.split_whitespace().nth(1).is_some().then(|| name.split_whitespace().map(str::to_lowercase).collect())
     };
-    for series in &config.series {
-        add_phrase(&series.name);
-    }
-    for (source, _, _) in candidates {
-        if let Some(series) = &source.front.series {
-            add_phrase(series);
-        }
-        for field in &source.front.tags {
-            if let TagsField::List(list) = field {
-                list.iter().for_each(|tag| add_phrase(tag));
-            }
-        }
-    }
+    let written = candidates.par_iter().flat_map_iter(|(source, _, _)| {
+        let listed = source.front.tags.iter().flat_map(|field| match field {
+            TagsField::List(list) => list.as_slice(),
+            TagsField::Text { .. } => &[],
+        });
+        source.front.series.iter().chain(listed).filter_map(|name| phrase(name))
+    });
+    let mut phrases: HashSet<Vec<String>> = written.collect();
+    phrases.extend(config.series.iter().filter_map(|series| phrase(&series.name)));
     // Longest first, so "28 days of elixir" wins over a shorter "days of elixir"; then in
     // order, so every build splits alike.
     let mut phrases: Vec<Vec<String>> = phrases.into_iter().collect();
     phrases.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
 
-    let mut resolved = Resolved { tags: Vec::new(), series: Vec::new() };
-    for (source, _, _) in candidates {
-        let mut tags: Vec<String> = Vec::new();
-        let push = |tag: String, tags: &mut Vec<String>| {
-            if !tags.iter().any(|t| same_name(t, &tag)) {
-                tags.push(tag);
-            }
-        };
-        for field in &source.front.tags {
-            match field {
-                TagsField::List(list) => list.iter().for_each(|t| push(t.clone(), &mut tags)),
-                TagsField::Text { text, .. } if text.contains(',') => {
-                    text.split(',').map(str::trim).filter(|t| !t.is_empty()).for_each(|t| push(t.to_owned(), &mut tags))
+    let each: Vec<(Vec<String>, Option<String>, Vec<Diagnostic>)> = candidates
+        .par_iter()
+        .map(|(source, _, _)| {
+            let mut tags: Vec<String> = Vec::new();
+            let mut found = Vec::new();
+            let push = |tag: String, tags: &mut Vec<String>| {
+                if !tags.iter().any(|t| same_name(t, &tag)) {
+                    tags.push(tag);
                 }
-                &TagsField::Text { ref text, line } => {
-                    let (split, kept) = split_on_spaces(text, &phrases);
-                    if !kept.is_empty() {
-                        let list = split.iter().map(|t| if t.contains(' ') { format!("\"{t}\"") } else { t.clone() });
-                        warnings.push(Diagnostic::new(
-                            Location::at(&source.path, line, 1),
-                            format!(
-                                "tags {text:?} were split on spaces, keeping {} whole; write a list to be sure: tags: [{}]",
-                                kept.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", "),
-                                list.collect::<Vec<_>>().join(", ")
-                            ),
-                        ));
+            };
+            for field in &source.front.tags {
+                match field {
+                    TagsField::List(list) => list.iter().for_each(|t| push(t.clone(), &mut tags)),
+                    TagsField::Text { text, .. } if text.contains(',') => text
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .for_each(|t| push(t.to_owned(), &mut tags)),
+                    &TagsField::Text { ref text, line } => {
+                        let (split, kept) = split_on_spaces(text, &phrases);
+                        if !kept.is_empty() {
+                            let list =
+                                split.iter().map(|t| if t.contains(' ') { format!("\"{t}\"") } else { t.clone() });
+                            found.push(Diagnostic::new(
+                                Location::at(&source.path, line, 1),
+                                format!(
+                                    "tags {text:?} were split on spaces, keeping {} whole; write a list to be sure: tags: [{}]",
+                                    kept.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", "),
+                                    list.collect::<Vec<_>>().join(", ")
+                                ),
+                            ));
+                        }
+                        split.into_iter().for_each(|t| push(t, &mut tags));
                     }
-                    split.into_iter().for_each(|t| push(t, &mut tags));
                 }
             }
-        }
-        let series = source
-            .front
-            .series
-            .clone()
-            .or_else(|| tags.iter().find_map(|tag| config.series_config(tag).map(|s| s.name.clone())));
-        if let Some(series) = &series {
-            push(series.clone(), &mut tags);
-        }
+            let series = source
+                .front
+                .series
+                .clone()
+                .or_else(|| tags.iter().find_map(|tag| config.series_config(tag).map(|s| s.name.clone())));
+            if let Some(series) = &series {
+                push(series.clone(), &mut tags);
+            }
+            (tags, series, found)
+        })
+        .collect();
+    let mut resolved = Resolved { tags: Vec::with_capacity(each.len()), series: Vec::with_capacity(each.len()) };
+    for (tags, series, found) in each {
         resolved.tags.push(tags);
         resolved.series.push(series);
+        warnings.extend(found);
     }
     resolved
 }

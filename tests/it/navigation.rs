@@ -280,6 +280,17 @@ fn aliases_redirect_and_collisions_are_errors() {
 }
 
 #[test]
+fn a_post_on_a_list_page_url_is_an_error_naming_the_page() {
+    let site = TestSite::new();
+    site.post("a", "A", "2018-02-01", "tags: [rust]", "x");
+    site.post("b", "B", "2018-02-02", "permalink: /tags/rust/", "x");
+    let build = site.build_with(&[]);
+    assert_eq!(build.code(), 1);
+    let stderr = build.stderr();
+    assert!(stderr.contains("content/posts/b.md") && stderr.contains("is taken by the tag page"), "{stderr}");
+}
+
+#[test]
 fn each_list_page_gets_only_its_own_slice() {
     let site = TestSite::with_config(&format!("{CONFIG}paginate = 3\n"));
     for i in 1..=7 {
