@@ -156,8 +156,9 @@ pub fn render_site_to(
     cache: Option<render::cache::CodeCache>,
     sink: &dyn render::OutputSink,
 ) -> Result<Rendered, Error> {
-    let content = load::load(root, &config.time_zone())?;
-    let theme = Theme::load(root, config)?;
+    // The theme's templates compile while the posts are read.
+    let (content, theme) = rayon::join(|| load::load(root, &config.time_zone()), || Theme::load(root, config));
+    let (content, theme) = (content?, theme?);
     let site = model::Site::assemble(config, &content, options)?;
     let origins = render::origins(&site);
     let mut warnings = site.warnings.clone();
