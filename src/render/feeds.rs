@@ -152,7 +152,9 @@ pub enum Feed {
 
 /// A post's date as RFC 3339, with the offset it was written in.
 fn rfc3339(date: &ZonedDateTime) -> String {
-    date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    let mut out = String::with_capacity(25);
+    push_rfc3339(&mut out, date);
+    out
 }
 
 /// When a post last changed: its `updated`, else its date.
@@ -212,19 +214,30 @@ pub fn atom_entry(site: &Site<'_>, id: PostId, html: &str, summary: &str) -> Str
     let permalink = escape(&site.base.absolute(&post.url));
     let mut out = String::with_capacity((html.len() + summary.len()) * 5 / 4 + 512);
     out.push_str("  <entry>\n");
-    out.push_str(&format!("    <title type=\"text\">{}</title>\n", escape(post.title())));
-    out.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{permalink}\"/>\n"));
-    out.push_str(&format!("    <id>{permalink}</id>\n"));
-    out.push_str(&format!("    <published>{}</published>\n", rfc3339(&post.date)));
-    out.push_str(&format!("    <updated>{}</updated>\n", rfc3339(last_changed(site, id))));
-    for &tag in &post.tags {
-        let tag = site.tag(tag);
-        out.push_str(&format!(
-            "    <category term=\"{}\" label=\"{}\" scheme=\"{}\"/>\n",
-            escape(tag.slug.as_str()),
-            escape(&tag.name),
-            escape(&site.base.absolute(&UrlPath::new("/tags/")))
-        ));
+    // Piece by piece, with no formatting machinery: an entry is made for every post in a feed.
+    out.push_str("    <title type=\"text\">");
+    push_escaped(&mut out, post.title());
+    for piece in ["</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"", &permalink, "\"/>\n    <id>"] {
+        out.push_str(piece);
+    }
+    out.push_str(&permalink);
+    out.push_str("</id>\n    <published>");
+    push_rfc3339(&mut out, &post.date);
+    out.push_str("</published>\n    <updated>");
+    push_rfc3339(&mut out, last_changed(site, id));
+    out.push_str("</updated>\n");
+    if !post.tags.is_empty() {
+        let scheme = escape(&site.base.absolute(&UrlPath::new("/tags/")));
+        for &tag in &post.tags {
+            let tag = site.tag(tag);
+            out.push_str("    <category term=\"");
+            push_escaped(&mut out, tag.slug.as_str());
+            out.push_str("\" label=\"");
+            push_escaped(&mut out, &tag.name);
+            for piece in ["\" scheme=\"", &scheme, "\"/>\n"] {
+                out.push_str(piece);
+            }
+        }
     }
     if !summary.is_empty() {
         out.push_str("    <summary type=\"html\">");
@@ -330,25 +343,68 @@ pub fn rss_item(site: &Site<'_>, id: PostId, html: &str) -> String {
 /// the characters XML 1.0 forbids outright (a stray form feed pasted into a post would
 /// otherwise make the whole feed unreadable).
 pub fn escape(text: &str) -> String {
-    let needs_work = |c: char| matches!(c, '&' | '<' | '>' | '"' | '\'') || forbidden_in_xml(c);
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut rest = text;
-    // Runs of ordinary text are copied whole: this runs over every address in every feed.
-    while let Some(at) = rest.find(needs_work) {
-        out.push_str(&rest[..at]);
-        let c = rest[at..].chars().next().unwrap_or_default();
-        out.push_str(match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\'' => "&apos;",
-            _ => "", // a character XML forbids
-        });
-        rest = &rest[at + c.len_utf8()..];
-    }
-    out.push_str(rest);
+    push_escaped(&mut out, text);
     out
+}
+
+/// [`escape`], onto the end of `out`.
+pub fn push_escaped(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    // Every character that needs work is ASCII, or U+FFFE and U+FFFF, whose UTF-8 starts with
+    // 0xEF: a scan of plain bytes finds them all, and runs of ordinary text are copied whole.
+    let suspect = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF) || *b < 0x20;
+    let (mut copied, mut from) = (0, 0);
+    while let Some(found) = bytes[from..].iter().position(suspect) {
+        let at = from + found;
+        let (replacement, len) = match bytes[at] {
+            b'&' => (Some("&amp;"), 1),
+            b'<' => (Some("&lt;"), 1),
+            b'>' => (Some("&gt;"), 1),
+            b'"' => (Some("&quot;"), 1),
+            b'\'' => (Some("&apos;"), 1),
+            b'\t' | b'\n' | b'\r' => (None, 1),
+            0xEF => {
+                let c = text[at..].chars().next().unwrap_or_default();
+                (forbidden_in_xml(c).then_some(""), c.len_utf8())
+            }
+            _ => (Some(""), 1), // a control character XML forbids
+        };
+        if let Some(replacement) = replacement {
+            out.push_str(&text[copied..at]);
+            out.push_str(replacement);
+            copied = at + len;
+        }
+        from = at + len;
+    }
+    out.push_str(&text[copied..]);
+}
+
+/// A date as RFC 3339, with the offset it was written in (`2018-02-13T10:00:00-05:00`), as
+/// `strftime("%Y-%m-%dT%H:%M:%S%:z")` writes it. Written digit by digit: every post's dates
+/// go into several feeds and the sitemap.
+pub fn push_rfc3339(out: &mut String, date: &ZonedDateTime) {
+    let offset = date.offset().seconds();
+    if date.year() < 0 || offset % 60 != 0 {
+        out.push_str(&date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string());
+        return;
+    }
+    let digits = |out: &mut String, value: i32, width: u32| {
+        for place in (0..width).rev() {
+            out.push(char::from(b'0' + (value / 10_i32.pow(place) % 10) as u8));
+        }
+    };
+    digits(out, i32::from(date.year()), 4);
+    for (separator, value) in
+        [('-', date.month()), ('-', date.day()), ('T', date.hour()), (':', date.minute()), (':', date.second())]
+    {
+        out.push(separator);
+        digits(out, i32::from(value), 2);
+    }
+    out.push(if offset < 0 { '-' } else { '+' });
+    digits(out, offset.abs() / 3600, 2);
+    out.push(':');
+    digits(out, offset.abs() / 60 % 60, 2);
 }
 
 /// Makes the addresses in `html` absolute, as a feed needs: `/x` becomes the site's origin and
@@ -604,6 +660,27 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn escaping_matches_the_plain_rule_on_any_text(text in "(\\PC|[\u{0}-\u{1f}]|[&<>\"']|\u{FFFE}|\u{FFFF}|\u{FFFD}|\u{F000}){0,40}") {
+            let plain: String = text.chars().filter(|&c| !forbidden_in_xml(c)).map(|c| match c {
+                '&' => "&amp;".to_owned(),
+                '<' => "&lt;".to_owned(),
+                '>' => "&gt;".to_owned(),
+                '"' => "&quot;".to_owned(),
+                '\'' => "&apos;".to_owned(),
+                c => c.to_string(),
+            }).collect();
+            proptest::prop_assert_eq!(escape(&text), plain);
+        }
+
+        #[test]
+        fn dates_read_as_strftime_writes_them(seconds in -377_000_000_000i64..253_000_000_000, offset in -93_599i32..93_599) {
+            let offset = if offset % 7 == 0 { offset / 60 * 60 } else { offset };
+            let zone = jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(offset).unwrap());
+            let date = jiff::Timestamp::from_second(seconds).unwrap().to_zoned_datetime(zone);
+            proptest::prop_assert_eq!(rfc3339(&date), date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string());
+        }
+
         #[test]
         fn any_text_survives_cdata_but_the_characters_xml_forbids(text in "(\\PC|[\u{0}-\u{1f}]|]|>|\u{FFFE}|\u{FFFF}){0,40}") {
             let allowed: String = text.chars().filter(|&c| !forbidden_in_xml(c)).collect();

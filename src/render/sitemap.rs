@@ -8,7 +8,7 @@
 
 use jiff::ZonedDateTime;
 
-use super::feeds::{escape, last_changed};
+use super::feeds::{last_changed, push_escaped, push_rfc3339};
 use crate::model::paginate::paginate;
 use crate::model::{PartEntry, PostId, Site, UrlPath};
 
@@ -62,10 +62,16 @@ pub fn pages<'a>(site: &'a Site<'_>) -> Vec<(UrlPath, Option<&'a ZonedDateTime>)
 pub fn sitemap(site: &Site<'_>) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (url, lastmod) in pages(site) {
-        out.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape(&site.base.absolute(&url))));
+    let pages = pages(site);
+    out.reserve(pages.len() * 128);
+    for (url, lastmod) in pages {
+        out.push_str("  <url>\n    <loc>");
+        push_escaped(&mut out, &site.base.absolute(&url));
+        out.push_str("</loc>\n");
         if let Some(date) = lastmod {
-            out.push_str(&format!("    <lastmod>{}</lastmod>\n", date.strftime("%Y-%m-%dT%H:%M:%S%:z")));
+            out.push_str("    <lastmod>");
+            push_rfc3339(&mut out, date);
+            out.push_str("</lastmod>\n");
         }
         out.push_str("  </url>\n");
     }
