@@ -62,10 +62,13 @@ pub(super) struct PostData<'a> {
     slug: &'a str,
     date: String,
     updated: Option<String>,
-    summary: &'a str,
+    /// HTML, as a safe string, which templates print as it is: were it text, each page would
+    /// need `| safe` (which Zola and Tera themes write), and that copies the whole HTML again.
+    summary: Value,
     /// The summary as plain text, for `<meta name="description">`.
     description: String,
-    content: &'a str,
+    /// HTML, as a safe string.
+    content: Value,
     /// The content as feeds carry it (embeds and the talk card as plain links), when that
     /// differs from `content`; empty otherwise. Not for templates.
     feed_content: String,
@@ -84,8 +87,9 @@ pub(super) struct PostData<'a> {
     has_embeds: bool,
     extra: &'a BTreeMap<String, Data>,
     source: &'a str,
-    /// schema.org `BlogPosting`, safe inside `<script type="application/ld+json">`.
-    json_ld: String,
+    /// schema.org `BlogPosting`, safe inside `<script type="application/ld+json">`, as a safe
+    /// string.
+    json_ld: Value,
 }
 
 #[derive(Serialize)]
@@ -93,10 +97,10 @@ pub(super) struct PageData<'a> {
     title: &'a str,
     url: String,
     permalink: String,
-    summary: &'a str,
+    summary: Value,
     /// The summary as plain text, for `<meta name="description">`.
     description: String,
-    content: &'a str,
+    content: Value,
     toc: &'a [Heading],
     has_embeds: bool,
     extra: &'a BTreeMap<String, Data>,
@@ -151,17 +155,17 @@ pub(super) struct FeedLinks {
 }
 
 /// A page's template value (`page`).
-pub(super) fn page_value(site: &Site<'_>, page: &Page<'_>, html: &Rendered) -> Value {
+pub(super) fn page_value(site: &Site<'_>, page: &Page<'_>, rendered: &Rendered) -> Value {
     let base = &site.base;
     Value::from_serializable(&PageData {
         title: &page.source.front.title,
         url: base.href(&page.url),
         permalink: base.absolute(&page.url),
-        summary: &html.summary,
-        description: templates::strip_tags(&html.summary),
-        content: &html.html,
-        toc: shown_toc(site, html),
-        has_embeds: html.has_embeds,
+        summary: Value::safe_string(&rendered.summary),
+        description: templates::strip_tags(&rendered.summary),
+        content: Value::safe_string(&rendered.html),
+        toc: shown_toc(site, rendered),
+        has_embeds: rendered.has_embeds,
         extra: &page.source.front.extra,
     })
 }
@@ -267,9 +271,9 @@ pub(super) fn post_data<'a>(
         slug: post.slug.as_str(),
         date,
         updated,
-        summary: &html.summary,
+        summary: Value::safe_string(&html.summary),
         description,
-        content: &html.html,
+        content: Value::safe_string(&html.html),
         feed_content,
         toc: shown_toc(site, html),
         word_count: html.word_count,
@@ -284,7 +288,7 @@ pub(super) fn post_data<'a>(
         has_embeds: html.has_embeds || talk.is_some_and(|t| t.has_embeds),
         extra: &front.extra,
         source: &post.source.content_path,
-        json_ld,
+        json_ld: Value::safe_string(&json_ld),
     }
 }
 

@@ -285,3 +285,20 @@ fn axe_finds_no_serious_problem_on_any_page_light_or_dark() {
 fn text(value: &Value) -> String {
     value.as_str().map_or_else(|| value.to_string(), str::to_owned)
 }
+
+#[test]
+fn html_fields_print_as_html_with_or_without_safe_and_text_stays_escaped() {
+    let site = TestSite::new();
+    site.post("x", "Fish & <Chips>", "2018-02-01", "", "Some **bold** text.\n\nMore.");
+    site.file(
+        "templates/post.html",
+        "<div id=plain>{{ post.content }}</div><div id=safe>{{ post.content | safe }}</div>\
+         <div id=summary>{{ post.summary }}</div><p id=title>{{ post.title }}</p>",
+    );
+    let page = site.build().page("/posts/x/");
+    for id in ["#plain", "#safe", "#summary"] {
+        assert_eq!(page.texts(&format!("{id} strong")), vec!["bold"], "{id}");
+    }
+    assert_eq!(page.text("#title"), "Fish & <Chips>", "text fields are escaped, not markup");
+    assert!(page.select("#title b, #title chips").is_empty());
+}
