@@ -75,8 +75,12 @@ pub struct Content {
 pub fn load(root: &Path, tz: &TimeZone) -> Result<Content, Vec<Diagnostic>> {
     let content_dir = root.join(CONTENT_DIR);
     let found = discover(&content_dir).map_err(|d| vec![d])?;
-    let results: Vec<Result<Source, Diagnostic>> =
-        found.documents.into_par_iter().map(|doc| load_document(root, &content_dir, doc, tz)).collect();
+    let results: Vec<Result<Source, Diagnostic>> = found
+        .documents
+        .into_par_iter()
+        .with_max_len(32)
+        .map(|doc| load_document(root, &content_dir, doc, tz))
+        .collect();
     let mut sources = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for result in results {
