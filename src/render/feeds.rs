@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 
 use jiff::ZonedDateTime;
+use jiff::fmt::temporal::DateTimePrinter;
 use rayon::prelude::*;
 
 use crate::model::{BaseUrl, PostId, Series, Site, Tag, UrlPath};
@@ -381,30 +382,19 @@ pub fn push_escaped(out: &mut String, text: &str) {
 }
 
 /// A date as RFC 3339, with the offset it was written in (`2018-02-13T10:00:00-05:00`), as
-/// `strftime("%Y-%m-%dT%H:%M:%S%:z")` writes it. Written digit by digit: every post's dates
-/// go into several feeds and the sitemap.
+/// `strftime("%Y-%m-%dT%H:%M:%S%:z")` writes it, through jiff's RFC 3339 printer: `strftime`
+/// reads its format string on each call, and every post's dates go into several feeds and the
+/// sitemap. The printer writes years before 0 and offsets with seconds in other forms, so those
+/// (never seen in a blog) still go through `strftime`.
 pub fn push_rfc3339(out: &mut String, date: &ZonedDateTime) {
-    let offset = date.offset().seconds();
-    if date.year() < 0 || offset % 60 != 0 {
+    static PRINTER: DateTimePrinter = DateTimePrinter::new().precision(Some(0));
+    if date.year() < 0 || date.offset().seconds() % 60 != 0 {
         out.push_str(&date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string());
         return;
     }
-    let digits = |out: &mut String, value: i32, width: u32| {
-        for place in (0..width).rev() {
-            out.push(char::from(b'0' + (value / 10_i32.pow(place) % 10) as u8));
-        }
-    };
-    digits(out, i32::from(date.year()), 4);
-    for (separator, value) in
-        [('-', date.month()), ('-', date.day()), ('T', date.hour()), (':', date.minute()), (':', date.second())]
-    {
-        out.push(separator);
-        digits(out, i32::from(value), 2);
-    }
-    out.push(if offset < 0 { '-' } else { '+' });
-    digits(out, offset.abs() / 3600, 2);
-    out.push(':');
-    digits(out, offset.abs() / 60 % 60, 2);
+    PRINTER
+        .print_timestamp_with_offset(&date.timestamp(), date.offset(), out)
+        .expect("writing to a String cannot fail");
 }
 
 /// Makes the addresses in `html` absolute, as a feed needs: `/x` becomes the site's origin and
@@ -674,10 +664,10 @@ mod tests {
         }
 
         #[test]
-        fn dates_read_as_strftime_writes_them(seconds in -377_000_000_000i64..253_000_000_000, offset in -93_599i32..93_599) {
+        fn dates_read_as_strftime_writes_them(seconds in -377_000_000_000i64..253_000_000_000, nanos in 0i32..1_000_000_000, offset in -93_599i32..93_599) {
             let offset = if offset % 7 == 0 { offset / 60 * 60 } else { offset };
             let zone = jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(offset).unwrap());
-            let date = jiff::Timestamp::from_second(seconds).unwrap().to_zoned_datetime(zone);
+            let date = jiff::Timestamp::new(seconds, nanos).unwrap().to_zoned_datetime(zone);
             proptest::prop_assert_eq!(rfc3339(&date), date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string());
         }
 
