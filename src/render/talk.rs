@@ -28,6 +28,7 @@ pub struct Talk {
     pub video: Option<TalkMedia>,
     pub slides: Option<TalkMedia>,
     /// A schema.org Event with its recording, as JSON safe inside `<script>`.
+    #[serde(serialize_with = "super::values::safe_html")]
     pub json_ld: String,
     /// Whether the card holds a placeholder, which needs the theme's `embed.js`.
     pub has_embeds: bool,
@@ -47,6 +48,7 @@ pub struct TalkMedia {
     /// `youtube`, `vimeo` or `speakerdeck` when it can be embedded.
     pub provider: Option<&'static str>,
     /// The placeholder (or the site's `shortcodes/<provider>.html`), when it can be embedded.
+    #[serde(serialize_with = "super::values::safe_html_or_absent")]
     pub embed: Option<String>,
     /// The player's address, when it can be embedded.
     #[serde(skip)]

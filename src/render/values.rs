@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use tera::Value;
 
 use super::feeds;
@@ -62,13 +62,12 @@ pub(super) struct PostData<'a> {
     slug: &'a str,
     date: String,
     updated: Option<String>,
-    /// HTML, as a safe string, which templates print as it is: were it text, each page would
-    /// need `| safe` (which Zola and Tera themes write), and that copies the whole HTML again.
-    summary: Value,
+    #[serde(serialize_with = "safe_html")]
+    summary: &'a str,
     /// The summary as plain text, for `<meta name="description">`.
     description: String,
-    /// HTML, as a safe string.
-    content: Value,
+    #[serde(serialize_with = "safe_html")]
+    content: &'a str,
     /// The content as feeds carry it (embeds and the talk card as plain links), when that
     /// differs from `content`; empty otherwise. Not for templates.
     feed_content: String,
@@ -87,9 +86,9 @@ pub(super) struct PostData<'a> {
     has_embeds: bool,
     extra: &'a BTreeMap<String, Data>,
     source: &'a str,
-    /// schema.org `BlogPosting`, safe inside `<script type="application/ld+json">`, as a safe
-    /// string.
-    json_ld: Value,
+    /// schema.org `BlogPosting`, safe inside `<script type="application/ld+json">`.
+    #[serde(serialize_with = "safe_html")]
+    json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -97,10 +96,12 @@ pub(super) struct PageData<'a> {
     title: &'a str,
     url: String,
     permalink: String,
-    summary: Value,
+    #[serde(serialize_with = "safe_html")]
+    summary: &'a str,
     /// The summary as plain text, for `<meta name="description">`.
     description: String,
-    content: Value,
+    #[serde(serialize_with = "safe_html")]
+    content: &'a str,
     toc: &'a [Heading],
     has_embeds: bool,
     extra: &'a BTreeMap<String, Data>,
@@ -154,6 +155,19 @@ pub(super) struct FeedLinks {
     rss: Option<String>,
 }
 
+/// For `#[serde(serialize_with)]` on a field that holds HTML: hands it to templates as a safe
+/// string, which they print as it is. As text it would need `| safe` in the template (which Zola
+/// and Tera themes write, and which still works), and that copies the whole HTML again on every
+/// page that prints it.
+pub(super) fn safe_html<S: Serializer>(html: &impl AsRef<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    Value::safe_string(html.as_ref()).serialize(serializer)
+}
+
+/// [`safe_html`] for HTML that may be absent.
+pub(super) fn safe_html_or_absent<S: Serializer>(html: &Option<String>, serializer: S) -> Result<S::Ok, S::Error> {
+    html.as_deref().map(Value::safe_string).serialize(serializer)
+}
+
 /// A page's template value (`page`).
 pub(super) fn page_value(site: &Site<'_>, page: &Page<'_>, rendered: &Rendered) -> Value {
     let base = &site.base;
@@ -161,9 +175,9 @@ pub(super) fn page_value(site: &Site<'_>, page: &Page<'_>, rendered: &Rendered) 
         title: &page.source.front.title,
         url: base.href(&page.url),
         permalink: base.absolute(&page.url),
-        summary: Value::safe_string(&rendered.summary),
+        summary: &rendered.summary,
         description: templates::strip_tags(&rendered.summary),
-        content: Value::safe_string(&rendered.html),
+        content: &rendered.html,
         toc: shown_toc(site, rendered),
         has_embeds: rendered.has_embeds,
         extra: &page.source.front.extra,
@@ -271,9 +285,9 @@ pub(super) fn post_data<'a>(
         slug: post.slug.as_str(),
         date,
         updated,
-        summary: Value::safe_string(&html.summary),
+        summary: &html.summary,
         description,
-        content: Value::safe_string(&html.html),
+        content: &html.html,
         feed_content,
         toc: shown_toc(site, html),
         word_count: html.word_count,
@@ -288,7 +302,7 @@ pub(super) fn post_data<'a>(
         has_embeds: html.has_embeds || talk.is_some_and(|t| t.has_embeds),
         extra: &front.extra,
         source: &post.source.content_path,
-        json_ld: Value::safe_string(&json_ld),
+        json_ld,
     }
 }
 

@@ -289,16 +289,25 @@ fn text(value: &Value) -> String {
 #[test]
 fn html_fields_print_as_html_with_or_without_safe_and_text_stays_escaped() {
     let site = TestSite::new();
-    site.post("x", "Fish & <Chips>", "2018-02-01", "", "Some **bold** text.\n\nMore.");
+    let talk = "talk:\n  title: T\n  video: https://www.youtube.com/watch?v=dQw4w9WgXcQ";
+    site.post("x", "Fish & <Chips>", "2018-02-01", talk, "Some **bold** text.\n\nMore.");
     site.file(
         "templates/post.html",
         "<div id=plain>{{ post.content }}</div><div id=safe>{{ post.content | safe }}</div>\
-         <div id=summary>{{ post.summary }}</div><p id=title>{{ post.title }}</p>",
+         <div id=summary>{{ post.summary }}</div><div id=embed>{{ post.talk.video.embed }}</div>\
+         <script id=ld type=application/ld+json>{{ post.json_ld }}</script>\
+         <script id=talk-ld type=application/ld+json>{{ post.talk.json_ld }}</script>\
+         <p id=title>{{ post.title }}</p>",
     );
     let page = site.build().page("/posts/x/");
     for id in ["#plain", "#safe", "#summary"] {
         assert_eq!(page.texts(&format!("{id} strong")), vec!["bold"], "{id}");
     }
+    assert_eq!(page.select("#embed a.embed").len(), 1, "the talk's embed is markup");
+    for id in ["#ld", "#talk-ld"] {
+        let json = page.select(id)[0].inner_html();
+        assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "{id} is JSON as written: {json}");
+    }
     assert_eq!(page.text("#title"), "Fish & <Chips>", "text fields are escaped, not markup");
-    assert!(page.select("#title b, #title chips").is_empty());
+    assert!(page.select("#title chips").is_empty());
 }
