@@ -18,6 +18,9 @@ pub use front_matter::{Data, FrontMatter, TagsField, TalkField};
 
 pub const CONTENT_DIR: &str = "content";
 pub const POSTS_DIR: &str = "posts";
+/// How many files one task reads at most, so that no core is left with a long run to finish
+/// alone while the others wait.
+const FILES_PER_TASK: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceKind {
@@ -78,7 +81,7 @@ pub fn load(root: &Path, tz: &TimeZone) -> Result<Content, Vec<Diagnostic>> {
     let results: Vec<Result<Source, Diagnostic>> = found
         .documents
         .into_par_iter()
-        .with_max_len(32)
+        .with_max_len(FILES_PER_TASK)
         .map(|doc| load_document(root, &content_dir, doc, tz))
         .collect();
     let mut sources = Vec::with_capacity(results.len());

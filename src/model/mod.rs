@@ -226,10 +226,10 @@ impl<'a> Site<'a> {
         let series = tags::series_parts(config, &candidates, &resolved, &mut errors, &mut warnings);
 
         let mut post_of_candidate: Vec<Option<PostId>> = vec![None; candidates.len()];
-        let shown = candidates.iter().enumerate().rev();
-        let shown: Vec<usize> = shown
-            .filter(|(_, (_, _, status))| *status != Status::Scheduled || options.future)
-            .map(|(i, _)| i)
+        // Newest first; scheduled posts only when the build asks for them.
+        let shown: Vec<usize> = (0..candidates.len())
+            .rev()
+            .filter(|&index| candidates[index].2 != Status::Scheduled || options.future)
             .collect();
         for (id, &index) in shown.iter().enumerate() {
             post_of_candidate[index] = Some(PostId(id));

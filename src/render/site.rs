@@ -32,6 +32,7 @@ use crate::model::{Post, PostId, SeriesId, Site, TagId, UrlPath};
 
 /// How many posts one task renders at most before the other cores can take the rest.
 const POSTS_PER_TASK: usize = 8;
+
 /// What makes one file of the site.
 #[derive(Debug, Clone, PartialEq)]
 enum Route {
