@@ -160,11 +160,12 @@ pub fn render_site_to(
     let (content, theme) = rayon::join(|| load::load(root, &config.time_zone()), || Theme::load(root, config));
     let (content, theme) = (content?, theme?);
     let site = model::Site::assemble(config, &content, options)?;
-    let origins = render::origins(&site);
     let mut warnings = site.warnings.clone();
     let code = cache.map(render::CodeCacheRef::Owned);
     let renderer = render::SiteRenderer::new(site, theme.templates, &theme.source, root, None, code)?;
-    let mut counts = renderer.render_all(sink)?;
+    // Alongside the render, as nothing waits for them but the caller.
+    let (origins, counts) = rayon::join(|| render::origins(renderer.site()), || renderer.render_all(sink));
+    let mut counts = counts?;
     renderer.release();
     content.sources.into_par_iter().for_each(drop);
     warnings.append(&mut counts.warnings);

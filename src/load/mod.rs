@@ -7,8 +7,9 @@
 pub mod date;
 pub mod front_matter;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use jiff::tz::TimeZone;
 use rayon::prelude::*;
@@ -74,21 +75,49 @@ pub struct Content {
     pub assets: Vec<ContentAsset>,
 }
 
-/// Walks `content/` and parses every Markdown file in parallel.
+/// Walks `content/` and parses every Markdown file in parallel, each batch of files as soon as
+/// the walk has found it, so the other cores are not left idle while one walks.
 pub fn load(root: &Path, tz: &TimeZone) -> Result<Content, Vec<Diagnostic>> {
     let content_dir = root.join(CONTENT_DIR);
-    let found = discover(&content_dir).map_err(|d| vec![d])?;
-    let results: Vec<Result<Source, Diagnostic>> = found
-        .documents
-        .into_par_iter()
-        .with_max_len(FILES_PER_TASK)
-        .map(|doc| load_document(root, &content_dir, doc, tz))
+    let parsed = Mutex::new(Vec::new());
+    let found = rayon::scope(|scope| {
+        let parse = |paths: Vec<PathBuf>| {
+            let (parsed, content_dir) = (&parsed, &content_dir);
+            scope.spawn(move |_| {
+                let results: Vec<Result<Source, Diagnostic>> = paths
+                    .into_iter()
+                    .map(|path| load_document(root, content_dir, Document { path, assets: Vec::new() }, tz))
+                    .collect();
+                parsed.lock().unwrap_or_else(PoisonError::into_inner).extend(results);
+            });
+        };
+        let mut batch = Vec::with_capacity(FILES_PER_TASK);
+        let found = discover(&content_dir, &mut |path| {
+            batch.push(path.to_owned());
+            if batch.len() == FILES_PER_TASK {
+                parse(std::mem::replace(&mut batch, Vec::with_capacity(FILES_PER_TASK)));
+            }
+        });
+        parse(batch);
+        found
+    })
+    .map_err(|d| vec![d])?;
+    // A bundle's files are known once the whole folder is walked.
+    let bundles: HashMap<String, &Document> = (found.documents.iter())
+        .filter(|doc| !doc.assets.is_empty())
+        .map(|doc| (relative(&content_dir, &doc.path), doc))
         .collect();
+    let results = parsed.into_inner().unwrap_or_else(PoisonError::into_inner);
     let mut sources = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for result in results {
         match result {
-            Ok(source) => sources.push(Arc::new(source)),
+            Ok(mut source) => {
+                if let Some(doc) = bundles.get(&source.content_path) {
+                    source.assets = bundle_assets(root, &content_dir, doc);
+                }
+                sources.push(Arc::new(source));
+            }
             Err(error) => errors.push(error),
         }
     }
@@ -147,7 +176,7 @@ impl Content {
                 self.sources.remove(index);
             }
         } else {
-            let found = discover(&content_dir).map_err(|d| vec![d])?;
+            let found = discover(&content_dir, &mut |_| {}).map_err(|d| vec![d])?;
             let mut old: std::collections::HashMap<String, Arc<Source>> =
                 std::mem::take(&mut self.sources).into_iter().map(|s| (s.content_path.clone(), s)).collect();
             let changed: std::collections::HashSet<&str> = changed.iter().map(|(_, p)| p.as_str()).collect();
@@ -212,7 +241,9 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
 }
 
-fn discover(content_dir: &Path) -> Result<Found, Diagnostic> {
+/// Finds the Markdown documents and other files under `content/`, handing each document's
+/// path to `found_document` as the walk comes to it.
+fn discover(content_dir: &Path, found_document: &mut dyn FnMut(&Path)) -> Result<Found, Diagnostic> {
     let mut found = Found { documents: Vec::new(), assets: Vec::new() };
     if !content_dir.is_dir() {
         return Ok(found);
@@ -243,6 +274,7 @@ fn discover(content_dir: &Path) -> Result<Found, Diagnostic> {
             if name.starts_with("_index.") {
                 continue; // Hugo's section files: list pages are ours to make
             }
+            found_document(&path);
             found.documents.push(Document { path, assets: Vec::new() });
         } else {
             found.assets.push(path);
