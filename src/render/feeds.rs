@@ -23,13 +23,6 @@ const ATOM_FILE: &str = "atom.xml";
 /// What a feed's `<updated>` says when it has no entries: fixed, so builds stay reproducible.
 const NO_ENTRIES_UPDATED: &str = "1970-01-01T00:00:00+00:00";
 
-/// The post's HTML as a feed reader should get it. Feed readers run no scripts and often strip
-/// iframes, so this is where embeds (a YouTube player, a talk card's slides) become plain links;
-/// the embeds module plugs in here.
-pub fn feed_html(post_html: &str) -> Cow<'_, str> {
-    Cow::Borrowed(post_html)
-}
-
 /// The site's Atom feed, when this build writes one.
 pub fn site_atom(site: &Site<'_>) -> Option<UrlPath> {
     atom_on(site).then(|| UrlPath::new(ATOM))
@@ -169,23 +162,33 @@ fn newest_change<'a>(site: &'a Site<'_>, posts: &[PostId]) -> Option<&'a ZonedDa
     posts.iter().map(|&id| last_changed(site, id)).max_by_key(|d| d.timestamp())
 }
 
-/// The post's content for a feed, as a CDATA section onto `out`: embeds as links, every address
-/// absolute.
-fn push_entry_html(out: &mut String, site: &Site<'_>, id: PostId, html: &str) {
-    let page = site.base.absolute(&site.post(id).url);
-    push_cdata(out, &absolute_links(&feed_html(html), &page, &site.base));
+/// The post's content for a feed, as a CDATA section onto `out`, every address absolute.
+/// Written straight onto `out`, and mended there in the rare case that it holds what a CDATA
+/// section cannot.
+fn push_entry_html(out: &mut String, links: Option<&AbsoluteLinks<'_>>, html: &str) {
+    out.push_str("<![CDATA[");
+    let start = out.len();
+    match links {
+        Some(links) => links.push(out, html),
+        None => out.push_str(html),
+    }
+    let written = &out[start..];
+    if may_hold_forbidden(written) || memchr::memmem::find(written.as_bytes(), b"]]>").is_some() {
+        let markup = out.split_off(start);
+        push_cdata_text(out, &markup);
+    }
+    out.push_str("]]>");
 }
 
-/// Markup as XML character data. In a CDATA section it needs no escaping, which saves both the
+/// Markup as the inside of a CDATA section. There it needs no escaping, which saves both the
 /// work and a fifth of the bytes over a whole post: only a `]]>` in it has to be split across
 /// two sections, and the characters XML forbids dropped.
-fn push_cdata(out: &mut String, markup: &str) {
+fn push_cdata_text(out: &mut String, markup: &str) {
     let allowed = if may_hold_forbidden(markup) {
         Cow::Owned(markup.chars().filter(|&c| !forbidden_in_xml(c)).collect())
     } else {
         Cow::Borrowed(markup)
     };
-    out.push_str("<![CDATA[");
     let mut copied = 0;
     for end in memchr::memmem::find_iter(allowed.as_bytes(), "]]>") {
         out.push_str(&allowed[copied..end + 2]);
@@ -193,7 +196,6 @@ fn push_cdata(out: &mut String, markup: &str) {
         copied = end + 2;
     }
     out.push_str(&allowed[copied..]);
-    out.push_str("]]>");
 }
 
 /// Whether `text` may hold a character XML 1.0 forbids: a byte below 0x20 other than tab,
@@ -212,7 +214,9 @@ fn forbidden_in_xml(c: char) -> bool {
 /// A post's `<entry>`, for every Atom feed that carries it.
 pub fn atom_entry(site: &Site<'_>, id: PostId, html: &str, summary: &str) -> String {
     let post = site.post(id);
-    let permalink = escape(&site.base.absolute(&post.url));
+    let page = site.base.absolute(&post.url);
+    let permalink = escape(&page);
+    let links = AbsoluteLinks::new(&page, &site.base);
     let mut out = String::with_capacity((html.len() + summary.len()) * 5 / 4 + 512);
     out.push_str("  <entry>\n");
     // Piece by piece, with no formatting machinery: an entry is made for every post in a feed.
@@ -242,11 +246,11 @@ pub fn atom_entry(site: &Site<'_>, id: PostId, html: &str, summary: &str) -> Str
     }
     if !summary.is_empty() {
         out.push_str("    <summary type=\"html\">");
-        push_entry_html(&mut out, site, id, summary);
+        push_entry_html(&mut out, links.as_ref(), summary);
         out.push_str("</summary>\n");
     }
     out.push_str("    <content type=\"html\">");
-    push_entry_html(&mut out, site, id, html);
+    push_entry_html(&mut out, links.as_ref(), html);
     out.push_str("</content>\n");
     out.push_str("  </entry>\n");
     out
@@ -323,7 +327,8 @@ fn rfc2822(date: &ZonedDateTime) -> String {
 /// A post's `<item>` for the RSS feed.
 pub fn rss_item(site: &Site<'_>, id: PostId, html: &str) -> String {
     let post = site.post(id);
-    let permalink = escape(&site.base.absolute(&post.url));
+    let page = site.base.absolute(&post.url);
+    let permalink = escape(&page);
     let mut item = String::with_capacity(html.len() * 5 / 4 + 512);
     item.push_str("  <item>\n");
     item.push_str(&format!("    <title>{}</title>\n", escape(post.title())));
@@ -334,7 +339,7 @@ pub fn rss_item(site: &Site<'_>, id: PostId, html: &str) -> String {
         item.push_str(&format!("    <category>{}</category>\n", escape(&site.tag(tag).name)));
     }
     item.push_str("    <description>");
-    push_entry_html(&mut item, site, id, html);
+    push_entry_html(&mut item, AbsoluteLinks::new(&page, &site.base).as_ref(), html);
     item.push_str("</description>\n");
     item.push_str("  </item>\n");
     item
@@ -397,56 +402,78 @@ pub fn push_rfc3339(out: &mut String, date: &ZonedDateTime) {
         .expect("writing to a String cannot fail");
 }
 
-/// Makes the addresses in `html` absolute, as a feed needs: `/x` becomes the site's origin and
-/// base path plus `/x`, and `photo.png` or `#notes` are resolved against the page at `page`.
-/// Addresses that already carry a scheme (`https:`, `mailto:`) are left as written.
+/// Makes the addresses in a post's HTML absolute, as a feed needs: `/x` becomes the site's
+/// origin and base path plus `/x`, and `photo.png` or `#notes` are resolved against the post's
+/// page. Addresses that already carry a scheme (`https:`, `mailto:`) are left as written.
 ///
 /// A root-relative address that already starts with the site's base path (`/blog/x` on a site
 /// at `https://host/blog/`) is taken as written for the site, not given the path twice.
-pub fn absolute_links(html: &str, page: &str, base: &BaseUrl) -> String {
-    let Ok(page) = url::Url::parse(page) else { return html.to_owned() };
-    let root = base.absolute(&UrlPath::root());
-    let site_root = root.trim_end_matches('/');
-    let origin = site_root.strip_suffix(base.prefix()).unwrap_or(site_root);
-    let resolve = |value: &str| -> Option<String> {
+pub struct AbsoluteLinks<'a> {
+    page: url::Url,
+    base: &'a BaseUrl,
+    /// The site's address without its last `/`: `https://host/blog`.
+    site_root: String,
+}
+
+impl<'a> AbsoluteLinks<'a> {
+    /// For the page at `page` (an absolute URL); none if it is not one.
+    pub fn new(page: &str, base: &'a BaseUrl) -> Option<AbsoluteLinks<'a>> {
+        let page = url::Url::parse(page).ok()?;
+        let mut site_root = base.absolute(&UrlPath::root());
+        site_root.truncate(site_root.trim_end_matches('/').len());
+        Some(AbsoluteLinks { page, base, site_root })
+    }
+
+    /// `html` with its addresses made absolute, onto the end of `out`.
+    pub fn push(&self, out: &mut String, html: &str) {
+        rewrite_link_attributes(out, html, |name, value| match name {
+            _ if ["href", "src", "poster"].iter().any(|link| name.eq_ignore_ascii_case(link)) => {
+                self.resolve(value).map(|v| escape(&v))
+            }
+            _ if name.eq_ignore_ascii_case("srcset") => {
+                let candidates: Vec<String> = value
+                    .split(',')
+                    .map(|candidate| {
+                        let candidate = candidate.trim();
+                        let (address, descriptor) =
+                            candidate.split_once(char::is_whitespace).unwrap_or((candidate, ""));
+                        let address = self.resolve(address).map_or_else(|| address.to_owned(), |v| escape(&v));
+                        if descriptor.is_empty() { address } else { format!("{address} {}", descriptor.trim()) }
+                    })
+                    .collect();
+                Some(candidates.join(", "))
+            }
+            _ => None,
+        });
+    }
+
+    /// An attribute's address made absolute; none when it is to be left as written.
+    fn resolve(&self, value: &str) -> Option<String> {
         let value = unescape(value.trim());
         if value.is_empty() || has_scheme(&value) {
             return None;
         }
         if value.starts_with('/') && !value.starts_with("//") {
-            let prefix = base.prefix();
+            let prefix = self.base.prefix();
             let already_prefixed = !prefix.is_empty()
                 && value.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
-            return Some(if already_prefixed { format!("{origin}{value}") } else { format!("{site_root}{value}") });
+            let root = if already_prefixed {
+                self.site_root.strip_suffix(prefix).unwrap_or(&self.site_root)
+            } else {
+                &self.site_root
+            };
+            return Some(format!("{root}{value}"));
         }
         // An in-page anchor (a heading's `#setup`, on every heading) is the page plus itself,
         // when it holds nothing the URL parser would have to encode.
         if let Some(id) = value.strip_prefix('#')
-            && page.fragment().is_none()
+            && self.page.fragment().is_none()
             && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
-            return Some(format!("{}#{id}", page.as_str()));
+            return Some(format!("{}#{id}", self.page.as_str()));
         }
-        page.join(&value).ok().map(String::from)
-    };
-    rewrite_link_attributes(html, &|name, value| match name {
-        _ if ["href", "src", "poster"].iter().any(|link| name.eq_ignore_ascii_case(link)) => {
-            resolve(value).map(|v| escape(&v))
-        }
-        _ if name.eq_ignore_ascii_case("srcset") => {
-            let candidates: Vec<String> = value
-                .split(',')
-                .map(|candidate| {
-                    let candidate = candidate.trim();
-                    let (address, descriptor) = candidate.split_once(char::is_whitespace).unwrap_or((candidate, ""));
-                    let address = resolve(address).map_or_else(|| address.to_owned(), |v| escape(&v));
-                    if descriptor.is_empty() { address } else { format!("{address} {}", descriptor.trim()) }
-                })
-                .collect();
-            Some(candidates.join(", "))
-        }
-        _ => None,
-    })
+        self.page.join(&value).ok().map(String::from)
+    }
 }
 
 /// `https:`, `mailto:`, `data:`: RFC 3986's scheme, a letter then letters, digits, `+-.`.
@@ -478,9 +505,9 @@ fn unescape(value: &str) -> Cow<'_, str> {
 /// (already escaped) value for, given the attribute's name as written (in any case); everything
 /// else is copied byte for byte. Comments and the insides of `<script>` and `<style>` are
 /// skipped, as a browser would.
-fn rewrite_link_attributes(html: &str, rewrite: &dyn Fn(&str, &str) -> Option<String>) -> String {
+fn rewrite_link_attributes(out: &mut String, html: &str, rewrite: impl Fn(&str, &str) -> Option<String>) {
     let bytes = html.as_bytes();
-    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    out.reserve(html.len() + html.len() / 16);
     let mut copied = 0; // html[..copied] is already in `out`
     let mut i = 0;
     while let Some(found) = memchr::memchr(b'<', &bytes[i..]) {
@@ -551,7 +578,6 @@ fn rewrite_link_attributes(html: &str, rewrite: &dyn Fn(&str, &str) -> Option<St
         }
     }
     out.push_str(&html[copied..]);
-    out
 }
 
 #[cfg(test)]
@@ -560,7 +586,9 @@ mod tests {
 
     fn absolute(html: &str) -> String {
         let base = BaseUrl::parse("https://example.com/blog/").unwrap();
-        absolute_links(html, "https://example.com/blog/posts/x/", &base)
+        let mut out = String::new();
+        AbsoluteLinks::new("https://example.com/blog/posts/x/", &base).unwrap().push(&mut out, html);
+        out
     }
 
     #[test]
@@ -629,7 +657,7 @@ mod tests {
     /// What an XML reader finds in `markup` once it is a CDATA section.
     fn read_back(markup: &str) -> String {
         let mut cdata = String::new();
-        push_cdata(&mut cdata, markup);
+        push_entry_html(&mut cdata, None, markup);
         let xml = format!("<content>{cdata}</content>");
         let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("not XML: {e}\n{xml}"));
         doc.root_element().children().filter_map(|n| n.text()).collect()
@@ -639,7 +667,7 @@ mod tests {
     fn markup_goes_into_cdata_whole_and_reads_back_as_it_was() {
         let markup = "<p class=\"a\">Tom &amp; Jerry's <code>x &lt; y</code></p>";
         let mut out = String::new();
-        push_cdata(&mut out, markup);
+        push_entry_html(&mut out, None, markup);
         assert_eq!(out, format!("<![CDATA[{markup}]]>"), "nothing escaped");
         assert_eq!(read_back(markup), markup);
         assert_eq!(read_back("<div>a]]>b]]>]]></div>"), "<div>a]]>b]]>]]></div>", "the end marker is split");
@@ -647,6 +675,15 @@ mod tests {
             read_back("form\u{c}feed\ttab é\u{FFFE}x\u{FFFF}\u{FFFD}\u{FF01}"),
             "formfeed\ttab éx\u{FFFD}\u{FF01}"
         );
+    }
+
+    #[test]
+    fn links_are_made_absolute_in_the_same_section_that_splits_its_end_marker() {
+        let base = BaseUrl::parse("https://example.com/blog/").unwrap();
+        let links = AbsoluteLinks::new("https://example.com/blog/posts/x/", &base).unwrap();
+        let mut out = String::new();
+        push_entry_html(&mut out, Some(&links), "<a href=\"/y/\">a]]>b</a>\u{c}");
+        assert_eq!(out, "<![CDATA[<a href=\"https://example.com/blog/y/\">a]]]]><![CDATA[>b</a>]]>");
     }
 
     proptest::proptest! {
