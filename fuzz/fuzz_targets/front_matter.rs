@@ -6,5 +6,5 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     let path = std::path::Path::new("content/posts/fuzz.md");
-    let _ = blog::load::parse_source(path, "posts/fuzz.md", text, Vec::new(), &jiff::tz::TimeZone::UTC);
+    let _ = blog::load::parse_source(path, "posts/fuzz.md", text.to_owned(), Vec::new(), &jiff::tz::TimeZone::UTC);
 });

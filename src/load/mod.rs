@@ -38,7 +38,10 @@ pub struct Source {
     pub content_path: String,
     pub kind: SourceKind,
     pub front: FrontMatter,
-    pub body: String,
+    /// The whole file, front matter included: kept as read, as the body is most of it.
+    text: String,
+    /// Where the body starts in `text`.
+    body_start: usize,
     /// Line of the body's first line in the file, so body errors can name the real line.
     pub body_line: usize,
     /// The slug the file's name gives (date prefix dropped, `index.md` named by its folder).
@@ -50,6 +53,13 @@ pub struct Source {
     /// Which reading of the file this is: no two parses in one process share a number, so a
     /// cache can tell an unchanged file from an edited one without comparing their texts.
     pub revision: u64,
+}
+
+impl Source {
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
 }
 
 /// A file of a bundle: where it is, and its path inside the bundle (`maps/route.gpx`).
@@ -325,7 +335,7 @@ pub fn load_document(root: &Path, content_dir: &Path, doc: Document, tz: &TimeZo
     let text = decode(&shown, bytes)?;
     let content_path = relative(content_dir, &doc.path);
     let assets = bundle_assets(root, content_dir, &doc);
-    parse_source(&shown, &content_path, &text, assets, tz)
+    parse_source(&shown, &content_path, text, assets, tz)
 }
 
 fn bundle_assets(root: &Path, content_dir: &Path, doc: &Document) -> Vec<BundleAsset> {
@@ -367,12 +377,12 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 pub fn parse_source(
     path: &Path,
     content_path: &str,
-    text: &str,
+    text: String,
     assets: Vec<BundleAsset>,
     tz: &TimeZone,
 ) -> Result<Source, Diagnostic> {
     let split =
-        front_matter::split(text).map_err(|err| Diagnostic::new(Location::at(path, err.line, 1), err.message))?;
+        front_matter::split(&text).map_err(|err| Diagnostic::new(Location::at(path, err.line, 1), err.message))?;
     let front = front_matter::parse(path, &split, tz)?;
     let kind = if content_path.starts_with(&format!("{POSTS_DIR}/")) { SourceKind::Post } else { SourceKind::Page };
     let stem = Path::new(content_path).file_stem().and_then(|s| s.to_str()).unwrap_or("");
@@ -385,6 +395,7 @@ pub fn parse_source(
         Some((date, slug)) => (date::start_of_day(date, tz), slug.to_owned()),
         None => (None, stem.to_owned()),
     };
+    let (body_start, body_line) = (text.len() - split.body.len(), split.body_line);
     static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     Ok(Source {
         revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -392,8 +403,9 @@ pub fn parse_source(
         content_path: content_path.to_owned(),
         kind,
         front,
-        body: split.body.to_owned(),
-        body_line: split.body_line,
+        text,
+        body_start,
+        body_line,
         file_slug,
         file_date,
         assets,
@@ -415,16 +427,29 @@ mod tests {
 
     #[test]
     fn file_names_give_slug_and_date() {
-        let s =
-            parse_source(Path::new("p"), "posts/2018-02-13-Hello.md", "---\ntitle: A\n---\n", vec![], &TimeZone::UTC)
-                .unwrap();
+        let s = parse_source(
+            Path::new("p"),
+            "posts/2018-02-13-Hello.md",
+            "---\ntitle: A\n---\nBody".into(),
+            vec![],
+            &TimeZone::UTC,
+        )
+        .unwrap();
+        assert_eq!(s.body(), "Body");
         assert_eq!(s.file_slug, "Hello");
         assert_eq!(s.file_date.unwrap().date().to_string(), "2018-02-13");
         assert_eq!(s.kind, SourceKind::Post);
-        let s = parse_source(Path::new("p"), "posts/trip/index.md", "---\ntitle: A\n---\n", vec![], &TimeZone::UTC)
-            .unwrap();
+        let s = parse_source(
+            Path::new("p"),
+            "posts/trip/index.md",
+            "---\ntitle: A\n---\nBody".into(),
+            vec![],
+            &TimeZone::UTC,
+        )
+        .unwrap();
         assert_eq!(s.file_slug, "trip");
-        let s = parse_source(Path::new("p"), "about.md", "---\ntitle: A\n---\n", vec![], &TimeZone::UTC).unwrap();
+        let s = parse_source(Path::new("p"), "about.md", "---\ntitle: A\n---\nBody".into(), vec![], &TimeZone::UTC)
+            .unwrap();
         assert_eq!(s.kind, SourceKind::Page);
     }
 }

@@ -137,10 +137,10 @@ fn render_document_with(
     let config = &site.config.markdown;
     let options = markdown::parser_options(config);
     let calls = Shortcodes { templates, prefix: site.base.prefix() };
-    let expanded = shortcodes::expand(&source.body, options, &calls).map_err(|errors| {
+    let expanded = shortcodes::expand(source.body(), options, &calls).map_err(|errors| {
         errors
             .into_iter()
-            .map(|(offset, message)| Diagnostic::new(locate_in(&source.body, offset), message))
+            .map(|(offset, message)| Diagnostic::new(locate_in(source.body(), offset), message))
             .collect::<Vec<_>>()
     })?;
     let own_href = internal(&source.content_path);
@@ -166,7 +166,7 @@ fn render_document_with(
                 .into_iter()
                 .map(|offset| {
                     Diagnostic::new(
-                        locate_in(&source.body, offset),
+                        locate_in(source.body(), offset),
                         "this shortcode cannot go here (inside a link or an HTML attribute); put it in its own paragraph",
                     )
                 })
