@@ -1,6 +1,7 @@
 //! Tera templates: the theme (compiled in, or from `themes/<name>/`), overridden one by one by
 //! the site's `templates/`, plus the filters Tera 2 leaves to us.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -231,22 +232,31 @@ pub fn format_date(value: &str, format: &str, tz: &TimeZone) -> Result<String, S
 /// decoded into the characters they stand for: the result is plain text, which templates escape
 /// again where they print it (an `&amp;` kept as is would show as `&amp;amp;` in a meta tag).
 pub fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
+    // The text between tags a run at a time, not a character at a time: every post's summary
+    // comes through here for its description. A `<` with no `>` after it hides the rest.
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        rest = rest[open..].find('>').map_or("", |close| &rest[open + close + 1..]);
     }
-    decode_entities(&out).split_whitespace().collect::<Vec<_>>().join(" ")
+    text.push_str(rest);
+    let mut out = String::with_capacity(text.len());
+    for word in decode_entities(&text).split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Decodes the character references rendered Markdown holds (`&amp;`, `&#39;`, `&#x2014;`, a
 /// few common names); an unknown one stays as written.
-fn decode_entities(text: &str) -> String {
+fn decode_entities(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find('&') {
@@ -285,7 +295,7 @@ fn decode_entities(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// JSON that is safe inside `<script>`: `<`, `>` and `&` become escapes, so a title holding
@@ -309,6 +319,24 @@ mod tests {
             strip_tags("<p>Tom &amp; <em>Jerry</em> &lt;3 &#39;x&#x27; &copy; &</p>\n<p>b</p>"),
             "Tom & Jerry <3 'x' &copy; & b"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn stripping_tags_keeps_what_a_char_by_char_reading_keeps(html in "([a-z &;#0-9<>/\n]|&amp;|&lt;|&#39;|<p>|</p>|<a href=\"x\">|\u{a0}|é){0,60}") {
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in html.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' if in_tag => in_tag = false,
+                    _ if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            let plain = decode_entities(&text).split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(strip_tags(&html), plain);
+        }
     }
 
     #[test]
