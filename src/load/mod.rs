@@ -427,29 +427,16 @@ mod tests {
 
     #[test]
     fn file_names_give_slug_and_date() {
-        let s = parse_source(
-            Path::new("p"),
-            "posts/2018-02-13-Hello.md",
-            "---\ntitle: A\n---\nBody".into(),
-            vec![],
-            &TimeZone::UTC,
-        )
-        .unwrap();
+        let parse = |content_path| {
+            parse_source(Path::new("p"), content_path, "---\ntitle: A\n---\nBody".into(), vec![], &TimeZone::UTC)
+                .unwrap()
+        };
+        let s = parse("posts/2018-02-13-Hello.md");
         assert_eq!(s.body(), "Body");
         assert_eq!(s.file_slug, "Hello");
         assert_eq!(s.file_date.unwrap().date().to_string(), "2018-02-13");
         assert_eq!(s.kind, SourceKind::Post);
-        let s = parse_source(
-            Path::new("p"),
-            "posts/trip/index.md",
-            "---\ntitle: A\n---\nBody".into(),
-            vec![],
-            &TimeZone::UTC,
-        )
-        .unwrap();
-        assert_eq!(s.file_slug, "trip");
-        let s = parse_source(Path::new("p"), "about.md", "---\ntitle: A\n---\nBody".into(), vec![], &TimeZone::UTC)
-            .unwrap();
-        assert_eq!(s.kind, SourceKind::Page);
+        assert_eq!(parse("posts/trip/index.md").file_slug, "trip");
+        assert_eq!(parse("about.md").kind, SourceKind::Page);
     }
 }
