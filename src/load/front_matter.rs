@@ -363,35 +363,39 @@ fn parse_yaml(block: &str) -> Result<Fields, ParseError> {
     if block.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let top: YamlTop = serde_yaml::from_str(block).map_err(|err| {
+    let top: YamlNode = serde_yaml::from_str(block).map_err(|err| {
         let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = err.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
         (line, column, format!("invalid YAML: {message}"))
     })?;
     match top {
-        YamlTop::Map(fields) => Ok(fields),
-        YamlTop::Null => Ok(Vec::new()),
-        YamlTop::Other => Err((1, 1, "front matter must be a map of `key: value` lines".into())),
+        YamlNode::Map(fields) => Ok(fields),
+        YamlNode::Value(None) => Ok(Vec::new()),
+        YamlNode::Value(Some(_)) => Err((1, 1, "front matter must be a map of `key: value` lines".into())),
     }
 }
 
-/// A front-matter block as the YAML parser reads it, straight into [`Data`]: going through
-/// `serde_yaml::Value` first would build (and hash) a second tree of every block.
-enum YamlTop {
-    /// The top-level keys in the order written; a key with nothing after it (`tags:`) has `None`.
+/// One YAML node, read straight into [`Data`]: going through `serde_yaml::Value` first would
+/// build (and hash) a second tree of every block.
+enum YamlNode {
+    /// A map's keys in the order written; a key with nothing after it (`tags:`) has `None`.
     Map(Fields),
-    Null,
-    Other,
+    /// Anything else; `None` for null and blank text, which count as absent.
+    Value(Option<Data>),
 }
 
-/// One YAML node as [`Data`]; `None` for null and blank text, which count as absent.
-struct YamlNode(Option<Data>);
-
 impl YamlNode {
+    fn into_data(self) -> Option<Data> {
+        match self {
+            YamlNode::Map(fields) => Some(Data::Map(fields.into_iter().filter_map(|(k, v)| Some((k, v?))).collect())),
+            YamlNode::Value(data) => data,
+        }
+    }
+
     /// A map key as text: `2019:` is the key "2019".
     fn into_key(self) -> String {
-        self.0.and_then(|data| data.as_text()).unwrap_or_default()
+        self.into_data().and_then(|data| data.as_text()).unwrap_or_default()
     }
 }
 
@@ -412,57 +416,9 @@ fn yaml_entries<'de, A: MapAccess<'de>>(mut map: A) -> Result<Fields, A::Error> 
             return Err(serde::de::Error::custom(format_args!("duplicate entry with key {key:?}")));
         }
         let value = map.next_value::<YamlNode>()?;
-        fields.push((key, value.0));
+        fields.push((key, value.into_data()));
     }
     Ok(fields)
-}
-
-impl<'de> Deserialize<'de> for YamlTop {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TopVisitor;
-        impl<'de> Visitor<'de> for TopVisitor {
-            type Value = YamlTop;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a map of `key: value` lines")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<YamlTop, A::Error> {
-                yaml_entries(map).map(YamlTop::Map)
-            }
-            fn visit_unit<E>(self) -> Result<YamlTop, E> {
-                Ok(YamlTop::Null)
-            }
-            fn visit_none<E>(self) -> Result<YamlTop, E> {
-                Ok(YamlTop::Null)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<YamlTop, D::Error> {
-                YamlTop::deserialize(deserializer)
-            }
-            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<YamlTop, A::Error> {
-                let (IgnoredAny, contents) = data.variant()?;
-                contents.newtype_variant()
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<YamlTop, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(YamlTop::Other)
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<YamlTop, E> {
-                Ok(YamlTop::Other)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<YamlTop, E> {
-                Ok(YamlTop::Other)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<YamlTop, E> {
-                Ok(YamlTop::Other)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<YamlTop, E> {
-                Ok(YamlTop::Other)
-            }
-            fn visit_str<E>(self, _: &str) -> Result<YamlTop, E> {
-                Ok(YamlTop::Other)
-            }
-        }
-        deserializer.deserialize_any(TopVisitor)
-    }
 }
 
 impl<'de> Deserialize<'de> for YamlNode {
@@ -474,42 +430,41 @@ impl<'de> Deserialize<'de> for YamlNode {
                 f.write_str("any YAML value")
             }
             fn visit_bool<E>(self, b: bool) -> Result<YamlNode, E> {
-                Ok(YamlNode(Some(Data::Bool(b))))
+                Ok(YamlNode::Value(Some(Data::Bool(b))))
             }
             fn visit_i64<E>(self, i: i64) -> Result<YamlNode, E> {
-                Ok(YamlNode(Some(Data::Integer(i))))
+                Ok(YamlNode::Value(Some(Data::Integer(i))))
             }
             fn visit_u64<E>(self, u: u64) -> Result<YamlNode, E> {
-                Ok(YamlNode(Some(i64::try_from(u).map_or(Data::Float(u as f64), Data::Integer))))
+                Ok(YamlNode::Value(Some(i64::try_from(u).map_or(Data::Float(u as f64), Data::Integer))))
             }
             fn visit_f64<E>(self, f: f64) -> Result<YamlNode, E> {
-                Ok(YamlNode(Some(Data::Float(f))))
+                Ok(YamlNode::Value(Some(Data::Float(f))))
             }
             fn visit_str<E>(self, s: &str) -> Result<YamlNode, E> {
-                Ok(YamlNode((!s.trim().is_empty()).then(|| Data::Text(s.to_owned()))))
+                Ok(YamlNode::Value((!s.trim().is_empty()).then(|| Data::Text(s.to_owned()))))
             }
             fn visit_string<E>(self, s: String) -> Result<YamlNode, E> {
-                Ok(YamlNode((!s.trim().is_empty()).then_some(Data::Text(s))))
+                Ok(YamlNode::Value((!s.trim().is_empty()).then_some(Data::Text(s))))
             }
             fn visit_unit<E>(self) -> Result<YamlNode, E> {
-                Ok(YamlNode(None))
+                Ok(YamlNode::Value(None))
             }
             fn visit_none<E>(self) -> Result<YamlNode, E> {
-                Ok(YamlNode(None))
+                Ok(YamlNode::Value(None))
             }
             fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<YamlNode, D::Error> {
                 YamlNode::deserialize(deserializer)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<YamlNode, A::Error> {
                 let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(4));
-                while let Some(YamlNode(item)) = seq.next_element()? {
-                    items.extend(item);
+                while let Some(item) = seq.next_element::<YamlNode>()? {
+                    items.extend(item.into_data());
                 }
-                Ok(YamlNode(Some(Data::List(items))))
+                Ok(YamlNode::Value(Some(Data::List(items))))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<YamlNode, A::Error> {
-                let fields = yaml_entries(map)?;
-                Ok(YamlNode(Some(Data::Map(fields.into_iter().filter_map(|(k, v)| Some((k, v?))).collect()))))
+                yaml_entries(map).map(YamlNode::Map)
             }
             /// A tagged node (`!secret x`) is read as its value.
             fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<YamlNode, A::Error> {
