@@ -125,6 +125,7 @@ pub fn publish(target: &Target, files: &[OutputFile]) -> Result<(), Error> {
 pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
+    folder: Folder,
     published: bool,
 }
 
@@ -138,21 +139,23 @@ impl Staging {
         let dir = sibling(&out, STAGING, &std::process::id().to_string());
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
-        Ok(Staging { out, dir, published: false })
+        let folder = Folder::open(&dir).map_err(io_error(&dir))?;
+        Ok(Staging { out, dir, folder, published: false })
     }
 
     /// Writes one file of the site, making its folders as needed.
     pub fn write(&self, file: &OutputFile) -> Result<(), Error> {
-        let path = self.dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-        }
         match &file.body {
-            Body::Made(bytes) => std::fs::write(&path, bytes),
-            Body::Static(bytes) => std::fs::write(&path, bytes),
-            Body::Copy(from) => std::fs::copy(from, &path).map(drop),
+            Body::Made(bytes) => self.folder.create(&file.path, bytes),
+            Body::Static(bytes) => self.folder.create(&file.path, bytes),
+            Body::Copy(from) => {
+                let path = self.dir.join(&file.path);
+                path.parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::copy(from, &path).map(drop))
+            }
         }
-        .map_err(io_error(&path))
+        .map_err(io_error(&self.dir.join(&file.path)))
     }
 
     /// Marks the folder as `blog`'s and swaps it in as the output.
@@ -165,6 +168,72 @@ impl Staging {
         swap_in(&self.dir, &self.out)?;
         self.published = true;
         Ok(())
+    }
+}
+
+/// The folder files are written into. On Linux it is held open and every file and folder is
+/// made relative to it, so the kernel walks only the file's own path, not the staging folder's
+/// again for each of a large site's fifteen thousand files; and a folder already made costs no
+/// second look.
+struct Folder {
+    #[cfg(target_os = "linux")]
+    handle: rustix::fd::OwnedFd,
+    #[cfg(not(target_os = "linux"))]
+    path: PathBuf,
+}
+
+impl Folder {
+    #[cfg(target_os = "linux")]
+    fn open(path: &Path) -> io::Result<Folder> {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        Ok(Folder { handle: rustix::fs::open(path, flags, Mode::empty())? })
+    }
+
+    /// Writes `bytes` to the file at `relative`, making its folders as needed.
+    #[cfg(target_os = "linux")]
+    fn create(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
+        use std::io::Write;
+
+        use rustix::fs::{Mode, OFlags};
+        if let Some(parent) = Path::new(relative).parent().filter(|p| !p.as_os_str().is_empty()) {
+            self.make_folder(parent)?;
+        }
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+        let file = rustix::fs::openat(&self.handle, relative, flags, Mode::from_raw_mode(0o666))?;
+        std::fs::File::from(file).write_all(bytes)
+    }
+
+    /// Makes a folder and those above it that are missing; one that is there already (another
+    /// thread may just have made it) is fine.
+    #[cfg(target_os = "linux")]
+    fn make_folder(&self, relative: &Path) -> io::Result<()> {
+        use rustix::io::Errno;
+        let make = || match rustix::fs::mkdirat(&self.handle, relative, rustix::fs::Mode::from_raw_mode(0o777)) {
+            Ok(()) | Err(Errno::EXIST) => Ok(()),
+            Err(error) => Err(error),
+        };
+        match make() {
+            Err(Errno::NOENT) => {
+                if let Some(parent) = relative.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    self.make_folder(parent)?;
+                }
+                Ok(make()?)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn open(path: &Path) -> io::Result<Folder> {
+        Ok(Folder { path: path.to_owned() })
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn create(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.path.join(relative);
+        path.parent().map_or(Ok(()), std::fs::create_dir_all)?;
+        std::fs::write(path, bytes)
     }
 }
 
@@ -289,6 +358,23 @@ mod tests {
         let leftovers: Vec<_> =
             std::fs::read_dir(&root).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn files_go_into_folders_made_as_needed_from_any_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Folder::open(dir.path()).unwrap();
+        let paths: Vec<String> = (0..64).map(|i| format!("tags/t{}/page/{}/index.html", i % 4, i / 4)).collect();
+        paths.par_iter().for_each(|path| folder.create(path, path.as_bytes()).unwrap());
+        folder.create("tags/t1/atom.xml", b"feed").unwrap();
+        folder.create("index.html", b"home").unwrap();
+        for path in &paths {
+            assert_eq!(std::fs::read_to_string(dir.path().join(path)).unwrap(), *path);
+        }
+        assert_eq!(std::fs::read_to_string(dir.path().join("tags/t1/atom.xml")).unwrap(), "feed");
+        assert_eq!(std::fs::read_to_string(dir.path().join("index.html")).unwrap(), "home");
+        std::fs::write(dir.path().join("taken"), "a file").unwrap();
+        assert!(folder.create("taken/index.html", b"x").is_err(), "a file where a folder should be");
     }
 
     #[test]
