@@ -160,7 +160,12 @@ def main() -> None:
         ours = {mode: report(f"blog {mode}" if mode != "floor" else "floor", runs) for mode, runs in results.items()}
         floor = ours.pop("floor", None)
         if floor and "nohl" in ours:
-            print(f"{'blog nohl / floor':<22} wall {ours['nohl'][0] / floor[0]:8.2f} x (target: at most 3 x)")
+            # Also run by run: each nohl build against the floor run right after it, so a
+            # machine that speeds up or slows down over the minute moves both sides alike.
+            pairs = sorted(n[0] / f[0] for n, f in zip(results["nohl"], results["floor"]))
+            quartiles = statistics.quantiles(pairs, n=4) if len(pairs) > 1 else pairs * 3
+            print(f"{'blog nohl / floor':<22} wall {ours['nohl'][0] / floor[0]:8.2f} x (target: at most 3 x); "
+                  f"run by run {statistics.median(pairs):.2f} x (quartiles {quartiles[0]:.2f}-{quartiles[2]:.2f})")
         if hugo:
             other = report("hugo", theirs)
             for mode, mine in ours.items():
