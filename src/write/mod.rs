@@ -124,7 +124,6 @@ pub fn publish(target: &Target, files: &[OutputFile]) -> Result<(), Error> {
 /// output is as it was.
 pub struct Staging {
     out: PathBuf,
-    dir: PathBuf,
     folder: Folder,
     published: bool,
 }
@@ -140,7 +139,7 @@ impl Staging {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
         let folder = Folder::open(&dir).map_err(io_error(&dir))?;
-        Ok(Staging { out, dir, folder, published: false })
+        Ok(Staging { out, folder, published: false })
     }
 
     /// Writes one file of the site, making its folders as needed.
@@ -148,24 +147,19 @@ impl Staging {
         match &file.body {
             Body::Made(bytes) => self.folder.create(&file.path, bytes),
             Body::Static(bytes) => self.folder.create(&file.path, bytes),
-            Body::Copy(from) => {
-                let path = self.dir.join(&file.path);
-                path.parent()
-                    .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| std::fs::copy(from, &path).map(drop))
-            }
+            Body::Copy(from) => self.folder.copy(&file.path, from),
         }
-        .map_err(io_error(&self.dir.join(&file.path)))
+        .map_err(|source| Error::Io { path: self.folder.path.join(&file.path), source })
     }
 
     /// Marks the folder as `blog`'s and swaps it in as the output.
     pub fn publish(mut self) -> Result<(), Error> {
         std::fs::write(
-            self.dir.join(MARKER),
+            self.folder.path.join(MARKER),
             "This folder is written by `blog build`; it is replaced whole on each build.\n",
         )
-        .map_err(io_error(&self.dir))?;
-        swap_in(&self.dir, &self.out)?;
+        .map_err(io_error(&self.folder.path))?;
+        swap_in(&self.folder.path, &self.out)?;
         self.published = true;
         Ok(())
     }
@@ -176,32 +170,53 @@ impl Staging {
 /// again for each of a large site's fifteen thousand files; and a folder already made costs no
 /// second look.
 struct Folder {
+    path: PathBuf,
     #[cfg(target_os = "linux")]
     handle: rustix::fd::OwnedFd,
-    #[cfg(not(target_os = "linux"))]
-    path: PathBuf,
 }
 
 impl Folder {
-    #[cfg(target_os = "linux")]
     fn open(path: &Path) -> io::Result<Folder> {
-        use rustix::fs::{Mode, OFlags};
-        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
-        Ok(Folder { handle: rustix::fs::open(path, flags, Mode::empty())? })
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            Ok(Folder { path: path.to_owned(), handle: rustix::fs::open(path, flags, Mode::empty())? })
+        }
+        #[cfg(not(target_os = "linux"))]
+        Ok(Folder { path: path.to_owned() })
     }
 
     /// Writes `bytes` to the file at `relative`, making its folders as needed.
-    #[cfg(target_os = "linux")]
     fn create(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
-        use std::io::Write;
+        self.make_parent(relative)?;
+        #[cfg(target_os = "linux")]
+        {
+            use std::io::Write;
 
-        use rustix::fs::{Mode, OFlags};
-        if let Some(parent) = Path::new(relative).parent().filter(|p| !p.as_os_str().is_empty()) {
-            self.make_folder(parent)?;
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+            let file = rustix::fs::openat(&self.handle, relative, flags, Mode::from_raw_mode(0o666))?;
+            std::fs::File::from(file).write_all(bytes)
         }
-        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-        let file = rustix::fs::openat(&self.handle, relative, flags, Mode::from_raw_mode(0o666))?;
-        std::fs::File::from(file).write_all(bytes)
+        #[cfg(not(target_os = "linux"))]
+        std::fs::write(self.path.join(relative), bytes)
+    }
+
+    /// Copies the file `from` to `relative`, making its folders as needed.
+    fn copy(&self, relative: &str, from: &Path) -> io::Result<()> {
+        self.make_parent(relative)?;
+        std::fs::copy(from, self.path.join(relative)).map(drop)
+    }
+
+    fn make_parent(&self, relative: &str) -> io::Result<()> {
+        match Path::new(relative).parent().filter(|p| !p.as_os_str().is_empty()) {
+            #[cfg(target_os = "linux")]
+            Some(parent) => self.make_folder(parent),
+            #[cfg(not(target_os = "linux"))]
+            Some(parent) => std::fs::create_dir_all(self.path.join(parent)),
+            None => Ok(()),
+        }
     }
 
     /// Makes a folder and those above it that are missing; one that is there already (another
@@ -223,24 +238,12 @@ impl Folder {
             other => Ok(other?),
         }
     }
-
-    #[cfg(not(target_os = "linux"))]
-    fn open(path: &Path) -> io::Result<Folder> {
-        Ok(Folder { path: path.to_owned() })
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn create(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.path.join(relative);
-        path.parent().map_or(Ok(()), std::fs::create_dir_all)?;
-        std::fs::write(path, bytes)
-    }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.published {
-            remove_tree(&self.dir);
+            remove_tree(&self.folder.path);
         }
     }
 }
@@ -368,6 +371,8 @@ mod tests {
         paths.par_iter().for_each(|path| folder.create(path, path.as_bytes()).unwrap());
         folder.create("tags/t1/atom.xml", b"feed").unwrap();
         folder.create("index.html", b"home").unwrap();
+        folder.copy("posts/trip/map.gpx", &dir.path().join("index.html")).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("posts/trip/map.gpx")).unwrap(), "home");
         for path in &paths {
             assert_eq!(std::fs::read_to_string(dir.path().join(path)).unwrap(), *path);
         }
