@@ -125,7 +125,7 @@ pub fn render(
         (None, FirstParagraph::NotYet | FirstParagraph::Open(_)) => "",
     };
     let summary = summary.trim().to_owned();
-    let word_count = count_words(&document.words) + document.other_words;
+    let word_count = count_ascii_words(document.words.as_bytes()) + document.other_words;
     Ok(Rendered {
         html,
         summary,
@@ -430,12 +430,18 @@ fn more_marker(html: &str) -> Option<usize> {
 
 /// Words: runs of non-space holding a letter or a digit (a lone `-` or `→` is no word).
 fn count_words(text: &str) -> usize {
-    // This runs over every word of every post. In ASCII text, the common case, it classifies 64
-    // bytes at a time into bit masks and counts where words start: a word starting with a
-    // letter or a digit is counted from the masks alone; the few that start otherwise (`(so`,
-    // `-`) are looked at one by one. Text that turns out not to be ASCII is counted again by
-    // the general rule.
-    let bytes = text.as_bytes();
+    if text.is_ascii() {
+        count_ascii_words(text.as_bytes())
+    } else {
+        text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+    }
+}
+
+/// [`count_words`] for ASCII text, which is most of every post. It classifies 64 bytes at a
+/// time into bit masks and counts where words start: a word starting with a letter or a digit is
+/// counted from the masks alone; the few that start otherwise (`(so`, `-`) are looked at one by
+/// one.
+fn count_ascii_words(bytes: &[u8]) -> usize {
     let counted_from = |start: usize| {
         let word = bytes[start..].iter().take_while(|&&b| !is_space(b));
         usize::from(word.copied().any(is_alphanumeric))
@@ -452,21 +458,19 @@ fn count_words(text: &str) -> usize {
             others &= others - 1;
         }
         space_before = classes.space >> (BLOCK - 1) == 1;
-        classes.beyond_ascii == 0
     };
     let mut blocks = bytes.chunks_exact(BLOCK);
-    let mut ascii = true;
     for (index, block) in blocks.by_ref().enumerate() {
-        ascii &= count_block(block.try_into().expect("a whole block"), index * BLOCK);
+        count_block(block.try_into().expect("a whole block"), index * BLOCK);
     }
     let rest = blocks.remainder();
     if !rest.is_empty() {
         // Padded with spaces, which start no word.
         let mut last = [b' '; BLOCK];
         last[..rest.len()].copy_from_slice(rest);
-        ascii &= count_block(&last, bytes.len() - rest.len());
+        count_block(&last, bytes.len() - rest.len());
     }
-    if ascii { count } else { text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count() }
+    count
 }
 
 /// What [`count_words`] classifies at a time.
@@ -481,13 +485,12 @@ fn is_alphanumeric(b: u8) -> bool {
     (lower.wrapping_sub(b'a') <= b'z' - b'a') | (b.wrapping_sub(b'0') <= b'9' - b'0')
 }
 
-/// A block of bytes as bit masks, bit `i` for byte `i`: ASCII whitespace, ASCII letters and
-/// digits, and bytes beyond ASCII.
+/// A block of bytes as bit masks, bit `i` for byte `i`: ASCII whitespace, and ASCII letters and
+/// digits.
 #[derive(Debug, PartialEq, Eq)]
 struct Classes {
     space: u64,
     alphanumeric: u64,
-    beyond_ascii: u64,
 }
 
 impl Classes {
@@ -517,7 +520,7 @@ impl Classes {
             let offset = _mm_sub_epi8(x, splat(from));
             _mm_cmpeq_epi8(_mm_min_epu8(offset, splat(span)), offset)
         };
-        let mut classes = Classes { space: 0, alphanumeric: 0, beyond_ascii: 0 };
+        let mut classes = Classes { space: 0, alphanumeric: 0 };
         for (index, lane) in block.chunks_exact(16).enumerate() {
             // SAFETY: `lane` is 16 bytes, which an unaligned load reads.
             let x = unsafe { _mm_loadu_si128(lane.as_ptr().cast()) };
@@ -527,18 +530,16 @@ impl Classes {
             let bits = |mask: __m128i| u64::from(_mm_movemask_epi8(mask) as u16) << (16 * index);
             classes.space |= bits(space);
             classes.alphanumeric |= bits(alphanumeric);
-            classes.beyond_ascii |= bits(x);
         }
         classes
     }
 
     #[cfg(any(test, not(target_arch = "x86_64")))]
     fn one_by_one(block: &[u8; BLOCK]) -> Classes {
-        let mut classes = Classes { space: 0, alphanumeric: 0, beyond_ascii: 0 };
+        let mut classes = Classes { space: 0, alphanumeric: 0 };
         for (i, &b) in block.iter().enumerate() {
             classes.space |= u64::from(is_space(b)) << i;
             classes.alphanumeric |= u64::from(is_alphanumeric(b)) << i;
-            classes.beyond_ascii |= u64::from(!b.is_ascii()) << i;
         }
         classes
     }
