@@ -154,7 +154,7 @@ impl Config {
         if self.paginate == 0 {
             return Err(Diagnostic::new(at_key("paginate"), "paginate must be at least 1"));
         }
-        if jiff::tz::TimeZone::get(&self.timezone).is_err() {
+        if named_zone(&self.timezone).is_none() {
             return Err(Diagnostic::new(
                 at_key("timezone"),
                 format!("unknown timezone {:?} (use an IANA name such as \"Europe/Berlin\")", self.timezone),
@@ -174,7 +174,7 @@ impl Config {
     }
 
     pub fn time_zone(&self) -> jiff::tz::TimeZone {
-        jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+        named_zone(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
     }
 
     /// The `[[series]]` of that name, in any case.
@@ -185,6 +185,15 @@ impl Config {
     pub fn path_in(root: &Path) -> PathBuf {
         root.join(FILE_NAME)
     }
+}
+
+/// The IANA zone of that name. The default, `UTC`, is known without the zone database, whose
+/// first use lists the system's zone folders, one per continent, on every build.
+fn named_zone(name: &str) -> Option<jiff::tz::TimeZone> {
+    if name == "UTC" {
+        return Some(jiff::tz::TimeZone::UTC);
+    }
+    jiff::tz::TimeZone::get(name).ok()
 }
 
 /// Whether two names of a tag or series are one, case aside: `Elixir` and `elixir`, `Año` and

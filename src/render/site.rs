@@ -130,8 +130,23 @@ impl<'a> SiteRenderer<'a> {
     ) -> Result<SiteRenderer<'a>, Diagnostic> {
         templates.set_global("site", values::site_value(&site));
         let feeds = FeedPlan::new(&site);
+        let per_page = site.config.paginate;
+        let mut lists = vec![List {
+            template: "index.html",
+            tag: None,
+            pagers: paginate(&UrlPath::root(), site.posts.len(), per_page),
+        }];
+        for (index, tag) in site.tags.iter().enumerate() {
+            let pagers = paginate(&tag.url, tag.posts.len(), per_page);
+            lists.push(List { template: "tag.html", tag: Some(TagId(index)), pagers });
+        }
+        // Room for all at once: growing the path index rehashes every path planned so far.
+        let list_pages: usize = lists.iter().map(|list| list.pagers.len()).sum();
         let mut routes = Routes::default();
-        routes.reserve(site.posts.len() + site.pages.len());
+        // Besides posts, pages and list pages: each list's redirect and feed, each series' page
+        // and feed, aliases, assets, and a few files of the site's own.
+        let others = 2 * lists.len() + 2 * site.series.len() + site.aliases.len() + site.assets.len() + 16;
+        routes.reserve(site.posts.len() + site.pages.len() + list_pages + others);
 
         for (index, post) in site.posts.iter().enumerate() {
             routes.add(post.url.output_file(), Route::Post(PostId(index)));
@@ -139,18 +154,7 @@ impl<'a> SiteRenderer<'a> {
         for (index, page) in site.pages.iter().enumerate() {
             routes.add(page.url.output_file(), Route::Page(index));
         }
-        let per_page = site.config.paginate;
-        let mut lists = vec![List {
-            template: "index.html",
-            tag: None,
-            pagers: paginate(&UrlPath::root(), site.posts.len(), per_page),
-        }];
         routes.add(UrlPath::new("/tags/").output_file(), Route::Tags);
-        for (index, tag) in site.tags.iter().enumerate() {
-            let pagers = paginate(&tag.url, tag.posts.len(), per_page);
-            lists.push(List { template: "tag.html", tag: Some(TagId(index)), pagers });
-        }
-        routes.reserve(lists.iter().map(|list| list.pagers.len()).sum());
         for (index, list) in lists.iter().enumerate() {
             for (page, pager) in list.pagers.iter().enumerate() {
                 routes.add(pager.url.output_file(), Route::List { list: index, page });
