@@ -25,7 +25,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-use rayon::prelude::*;
 
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Location};
@@ -148,7 +147,8 @@ pub struct Rendered {
 
 /// Loads, models and renders a site, handing each file to `sink` as soon as it is rendered:
 /// the one pipeline behind `build` (a staging folder) and `check` (memory). A `cache` is saved
-/// (unless it is read-only) once the posts are rendered.
+/// (unless it is read-only) once the posts are rendered. For commands that end when it returns:
+/// the memory the render held is not freed but left to the process's exit.
 pub fn render_site_to(
     root: &Path,
     config: &Config,
@@ -166,8 +166,12 @@ pub fn render_site_to(
     // Alongside the render, as nothing waits for them but the caller.
     let (origins, counts) = rayon::join(|| render::origins(renderer.site()), || renderer.render_all(sink));
     let mut counts = counts?;
-    renderer.release();
-    content.sources.into_par_iter().for_each(drop);
+    // `build` and `check` end once this returns. What the render held (the model, every source,
+    // the posts still in memory) is left to the process's exit, which takes the memory back
+    // at once, rather than freed piece by piece: on a 10,000-post site that took 5-10 ms, on
+    // two cores. `serve` renders through its own `SiteRenderer` and frees as it goes.
+    std::mem::forget(renderer);
+    std::mem::forget(content);
     warnings.append(&mut counts.warnings);
     Ok(Rendered { counts, origins, warnings })
 }

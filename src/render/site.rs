@@ -326,12 +326,6 @@ impl<'a> SiteRenderer<'a> {
         Ok(Counts { warnings, ..self.counts() })
     }
 
-    /// Lets go of the posts still held on every core: on a large site, freeing them one by one
-    /// is a noticeable part of a build.
-    pub fn release(self) {
-        self.posts.into_par_iter().for_each(drop);
-    }
-
     /// Renders every document's Markdown and talk card, but no page: what `serve` does after
     /// each change, so an error in any file shows at once, while pages wait until asked for.
     /// Hands back the documents' warnings.
