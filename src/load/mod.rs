@@ -367,7 +367,9 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     if let Some(stripped) = text.strip_prefix('\u{feff}') {
         text = stripped.to_owned();
     }
-    if text.contains('\r') {
+    // memchr's vector search: `str::contains` goes a word at a time, over every byte of every
+    // source.
+    if memchr::memchr(b'\r', text.as_bytes()).is_some() {
         text = text.replace("\r\n", "\n");
     }
     Ok(text)
