@@ -85,6 +85,21 @@ fn unknown_keys_and_extra_reach_templates_and_never_fail() {
 }
 
 #[test]
+fn a_loop_over_extra_goes_in_key_order() {
+    let site = TestSite::new();
+    let extra = "extra:\n  zebra: 1\n  apple: 2\n  mango: 3\n  kiwi: 4\n  banana: 5\n  cherry: 6\n  fig: 7\n  lime: 8";
+    site.post("x", "X", "2018-02-13", extra, "x");
+    site.file(
+        "templates/post.html",
+        "<p id=k>{% for key, value in post.extra %}{{ key }}={{ value }} {% endfor %}</p>",
+    );
+    assert_eq!(
+        site.build().page("/posts/x/").text("#k"),
+        "apple=2 banana=5 cherry=6 fig=7 kiwi=4 lime=8 mango=3 zebra=1"
+    );
+}
+
+#[test]
 fn bundles_copy_their_files_beside_the_page() {
     let site = TestSite::new();
     site.file("content/posts/trip/index.md", "---\ntitle: Trip\ndate: 2018-02-13\n---\n![A lake](lake.png)\n");
