@@ -206,8 +206,11 @@ impl<'a> Document<'a, '_> {
     }
 
     fn next_resolved(&mut self) -> Option<Event<'a>> {
-        let (event, range) = self.parser.next()?;
-        Some(resolve_internal_link(event, range.start, self.links, &mut self.broken))
+        let (mut event, range) = self.parser.next()?;
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut event {
+            resolve_internal_link(dest_url, range.start, self.links, &mut self.broken);
+        }
+        Some(event)
     }
 
     fn heading(
@@ -344,42 +347,36 @@ impl<'a> Iterator for Document<'a, '_> {
     }
 }
 
-/// Rewrites a link or image to `@/path.md#anchor` into the target's href, keeping the anchor.
+/// Rewrites a link's or image's `@/path.md#anchor` into the target's href, keeping the anchor.
+/// Only links and images come here: every other event passes through untouched, not moved.
 fn resolve_internal_link<'a>(
-    event: Event<'a>,
+    dest_url: &mut CowStr<'a>,
     offset: usize,
     links: &Links<'_>,
     broken: &mut Vec<BrokenLink>,
-) -> Event<'a> {
-    let resolve = |dest: CowStr<'a>, broken: &mut Vec<BrokenLink>| -> CowStr<'a> {
-        let Some(target) = dest.strip_prefix("@/") else { return rebase(dest, links.base) };
-        let (path, anchor) = match target.split_once('#') {
-            Some((path, anchor)) => (path, Some(anchor)),
-            None => (target, None),
-        };
-        // `<@/posts/my post.md>` and `@/posts/my%20post.md` name the same file.
-        let found = (links.internal)(path)
-            .or_else(|| (links.internal)(&percent_encoding::percent_decode_str(path).decode_utf8_lossy()));
-        match found {
-            Some(href) => CowStr::from(match anchor {
-                Some(anchor) => format!("{href}#{anchor}"),
-                None => href,
-            }),
-            None => {
-                broken.push(BrokenLink { target: dest.to_string(), offset });
-                dest
-            }
+) {
+    let dest = std::mem::replace(dest_url, CowStr::Borrowed(""));
+    let Some(target) = dest.strip_prefix("@/") else {
+        *dest_url = rebase(dest, links.base);
+        return;
+    };
+    let (path, anchor) = match target.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (target, None),
+    };
+    // `<@/posts/my post.md>` and `@/posts/my%20post.md` name the same file.
+    let found = (links.internal)(path)
+        .or_else(|| (links.internal)(&percent_encoding::percent_decode_str(path).decode_utf8_lossy()));
+    *dest_url = match found {
+        Some(href) => CowStr::from(match anchor {
+            Some(anchor) => format!("{href}#{anchor}"),
+            None => href,
+        }),
+        None => {
+            broken.push(BrokenLink { target: dest.to_string(), offset });
+            dest
         }
     };
-    match event {
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-            Event::Start(Tag::Link { link_type, dest_url: resolve(dest_url, broken), title, id })
-        }
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-            Event::Start(Tag::Image { link_type, dest_url: resolve(dest_url, broken), title, id })
-        }
-        other => other,
-    }
 }
 
 /// Gives root-relative links the site's path prefix and resolves relative ones against the
