@@ -462,7 +462,7 @@ impl<'a> AbsoluteLinks<'a> {
             } else {
                 &self.site_root
             };
-            return Some(format!("{root}{value}"));
+            return Some([root, &value].concat());
         }
         // An in-page anchor (a heading's `#setup`, on every heading) is the page plus itself,
         // when it holds nothing the URL parser would have to encode.
@@ -470,7 +470,7 @@ impl<'a> AbsoluteLinks<'a> {
             && self.page.fragment().is_none()
             && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
-            return Some(format!("{}#{id}", self.page.as_str()));
+            return Some([self.page.as_str(), "#", id].concat());
         }
         self.page.join(&value).ok().map(String::from)
     }
