@@ -252,7 +252,12 @@ impl<'a> Document<'a, '_> {
             open.push('"');
         }
         open.push('>');
-        html::push_html(&mut open, inner.into_iter());
+        if inner.iter().all(|event| matches!(event, Event::Text(_))) {
+            // Plain words, as most headings are: escaped as the writer would, without one.
+            pulldown_cmark_escape::escape_html_body_text(&mut open, &text).expect("writing to a String cannot fail");
+        } else {
+            html::push_html(&mut open, inner.into_iter());
+        }
         for piece in
             ["<a class=\"anchor\" href=\"#", &escaped_id, "\" aria-label=\"Link to this section\">#</a></", tag, ">\n"]
         {
@@ -697,6 +702,27 @@ mod tests {
         }
         let words = *b"one  two\tthree\n(so) - x\x0b\x0cy\rz_9 \xc3\xa9t\xc3\xa9 end of a 64-byte block, yes";
         assert_eq!(Classes::of(&words), Classes::one_by_one(&words));
+    }
+
+    #[test]
+    fn a_plain_heading_is_escaped_as_the_markdown_writer_escapes_text() {
+        // Several text events (entities split them), with characters that need escaping.
+        let heading = "Fish &amp; &quot;chips&quot; > 3 <";
+        let html = md(&format!("## {heading}\n")).html;
+        let options = parser_options(&MarkdownConfig::default());
+        let inner: Vec<Event<'_>> = Parser::new_ext(heading, options).filter(|e| matches!(e, Event::Text(_))).collect();
+        assert!(inner.len() > 1, "{inner:?}");
+        let mut written = String::new();
+        html::push_html(&mut written, inner.into_iter());
+        // A quote stays as it is in text, where an attribute would need `&quot;`.
+        assert_eq!(written, "Fish &amp; \"chips\" &gt; 3 &lt;");
+        assert_eq!(
+            html,
+            format!(
+                "<h2 id=\"fish-chips-3\">{written}<a class=\"anchor\" href=\"#fish-chips-3\" \
+                 aria-label=\"Link to this section\">#</a></h2>\n"
+            )
+        );
     }
 
     #[test]
