@@ -399,17 +399,29 @@ pub(super) fn series_value(site: &Site<'_>, series: &crate::model::Series) -> Va
         status: "upcoming",
     }));
     parts.sort_by_key(|p| p.number);
-    Value::from_serializable(&serde_json::json!({
-        "name": series.name,
-        "slug": series.slug,
-        "url": site.base.href(&series.url),
-        "description": series.description,
-        "total": series.total,
-        "planned": series.planned(),
-        "published": series.published_count(),
-        "parts": parts,
-        "feed": feeds::series_atom(site, series).map(|url| site.base.absolute(&url)),
-    }))
+    #[derive(Serialize)]
+    struct SeriesData<'a> {
+        name: &'a str,
+        slug: &'a str,
+        url: String,
+        description: &'a str,
+        total: Option<u32>,
+        planned: u32,
+        published: usize,
+        parts: Vec<PartData<'a>>,
+        feed: Option<String>,
+    }
+    Value::from_serializable(&SeriesData {
+        name: &series.name,
+        slug: series.slug.as_str(),
+        url: site.base.href(&series.url),
+        description: &series.description,
+        total: series.total,
+        planned: series.planned(),
+        published: series.published_count(),
+        parts,
+        feed: feeds::series_atom(site, series).map(|url| site.base.absolute(&url)),
+    })
 }
 
 pub(super) fn site_value(site: &Site<'_>) -> Value {
