@@ -107,6 +107,7 @@ pub fn render(
         depth: 0,
         first_paragraph: FirstParagraph::NotYet,
         more: None,
+        more_within: false,
         html_block: None,
         broken: Vec::new(),
     };
@@ -124,7 +125,10 @@ pub fn render(
         (None, FirstParagraph::Closing(start)) => &html[start..],
         (None, FirstParagraph::NotYet | FirstParagraph::Open(_)) => "",
     };
-    let summary = summary.trim().to_owned();
+    let summary = match document.more {
+        Some(_) if document.more_within => closed(summary.trim()),
+        _ => summary.trim().to_owned(),
+    };
     let word_count = count_ascii_words(document.words.as_bytes()) + document.other_words;
     Ok(Rendered {
         html,
@@ -187,6 +191,9 @@ struct Document<'a, 'h> {
     first_paragraph: FirstParagraph,
     /// Where the first `<!-- more -->` is in the HTML.
     more: Option<usize>,
+    /// Whether that marker stands inside an element still open there (a paragraph, a list
+    /// item), so that the summary cut at it must close what it cut through.
+    more_within: bool,
     /// The HTML block being written, while no marker has been found: where it starts, its text.
     html_block: Option<(usize, String)>,
     broken: Vec<BrokenLink>,
@@ -324,11 +331,13 @@ impl<'a> Iterator for Document<'a, '_> {
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((start, text)) = self.html_block.take() {
                     self.more = more_marker(&text).map(|at| start + at);
+                    self.more_within = self.depth > 0;
                 }
                 event
             }
             Event::InlineHtml(ref html) if self.more.is_none() => {
                 self.more = more_marker(html).map(|at| self.written.get() + at);
+                self.more_within = true;
                 event
             }
             Event::Start(
@@ -413,6 +422,14 @@ fn rebase<'a>(dest: CowStr<'a>, base: Option<(&str, &str)>) -> CowStr<'a> {
         }
         Err(_) => dest,
     }
+}
+
+/// HTML cut off in the middle of elements, with those elements closed: a summary cut inside a
+/// paragraph (`First <em>words <!-- more --> and</em> more`) would otherwise leave its `<p>`
+/// and `<em>` open on every list page and feed that shows it. Rare, so it goes through a real
+/// HTML parser rather than a tag scanner of our own.
+fn closed(html: &str) -> String {
+    scraper::Html::parse_fragment(html).root_element().inner_html()
 }
 
 /// Where `<!-- more -->` (or `<!--more-->`) is in a piece of raw HTML.
@@ -749,7 +766,19 @@ mod tests {
         let r = md("First.\n\n<div>x</div>\n<!--\n  more\n-->\n\nThird.\n");
         assert_eq!(r.summary, "<p>First.</p>\n<div>x</div>");
         let r = md("First, <!-- more --> inline.\n\nSecond.\n");
-        assert_eq!(r.summary, "<p>First,");
+        assert_eq!(r.summary, "<p>First,</p>");
+    }
+
+    #[test]
+    fn a_summary_cut_inside_elements_closes_them() {
+        let r = md("First *words <!-- more --> and* the rest.\n\nSecond.\n");
+        assert_eq!(r.summary, "<p>First <em>words</em></p>");
+        let r = md("- one\n- two <!-- more --> three\n- four\n");
+        assert_eq!(r.summary, "<ul>\n<li>one</li>\n<li>two</li></ul>");
+        // A marker between blocks cuts nothing open: the summary is the HTML before it, as
+        // the writer wrote it, not as a parser would write it back.
+        let r = md("A <span class=x>b</span>.\n\n<!-- more -->\n\nLater.\n");
+        assert_eq!(r.summary, "<p>A <span class=x>b</span>.</p>");
     }
 
     #[test]

@@ -194,6 +194,18 @@ fn summary_from_front_matter_marker_or_first_paragraph() {
 }
 
 #[test]
+fn a_marker_inside_a_paragraph_leaves_nothing_open_on_the_list_page() {
+    let site = TestSite::new();
+    site.post("a", "A", "2018-02-13", "", "First *words <!-- more --> and* the rest.\n\nLater.");
+    site.post("b", "B", "2018-02-12", "tags: [after]", "Plain.");
+    let index = site.build().page("/");
+    assert_eq!(index.texts(".summary"), vec!["First words", "Plain."]);
+    // Left open, the `<em>` went on in the browser over the posts listed after this one.
+    assert_eq!(index.texts("em"), vec!["words"]);
+    assert_eq!(index.texts(".post-summary h2"), vec!["A", "B"]);
+}
+
+#[test]
 fn liquid_and_hugo_syntax_stays_text() {
     let site = TestSite::new();
     site.post(
