@@ -94,9 +94,14 @@ pub fn load(root: &Path, tz: &TimeZone) -> Result<Content, Vec<Diagnostic>> {
         let parse = |paths: Vec<PathBuf>| {
             let (parsed, content_dir) = (&parsed, &content_dir);
             scope.spawn(move |_| {
-                let results: Vec<Result<Source, Diagnostic>> = paths
+                // Each source goes straight into its own allocation: gathered as they are (656
+                // bytes each), 10,000 sources made a vector of 11 MB that was grown by copying and
+                // then copied again into their `Arc`s, all of it fresh memory.
+                let results: Vec<Result<Arc<Source>, Diagnostic>> = paths
                     .into_iter()
-                    .map(|path| load_document(root, content_dir, Document { path, assets: Vec::new() }, tz))
+                    .map(|path| {
+                        load_document(root, content_dir, Document { path, assets: Vec::new() }, tz).map(Arc::new)
+                    })
                     .collect();
                 parsed.lock().unwrap_or_else(PoisonError::into_inner).extend(results);
             });
@@ -124,9 +129,10 @@ pub fn load(root: &Path, tz: &TimeZone) -> Result<Content, Vec<Diagnostic>> {
         match result {
             Ok(mut source) => {
                 if let Some(doc) = bundles.get(&source.content_path) {
-                    source.assets = bundle_assets(root, &content_dir, doc);
+                    // Not shared yet: this writes in place, without a copy.
+                    Arc::make_mut(&mut source).assets = bundle_assets(root, &content_dir, doc);
                 }
-                sources.push(Arc::new(source));
+                sources.push(source);
             }
             Err(error) => errors.push(error),
         }
