@@ -1,6 +1,7 @@
 //! Markdown to HTML, once per document: heading ids with anchor links, a table of contents,
 //! the summary, and the word count, all from one pass of pulldown-cmark.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 use std::ops::Range;
@@ -109,6 +110,7 @@ pub fn render(
         more: None,
         more_within: false,
         html_block: None,
+        heading_events: Vec::new(),
         broken: Vec::new(),
     };
     // The events stream from the parser through `Document` into the HTML writer, never
@@ -196,6 +198,8 @@ struct Document<'a, 'h> {
     more_within: bool,
     /// The HTML block being written, while no marker has been found: where it starts, its text.
     html_block: Option<(usize, String)>,
+    /// The events of the heading being read, kept between headings for their room.
+    heading_events: Vec<Event<'a>>,
     broken: Vec<BrokenLink>,
 }
 
@@ -227,7 +231,8 @@ impl<'a> Document<'a, '_> {
         classes: &[CowStr<'a>],
         attrs: &Attributes<'a>,
     ) -> Event<'a> {
-        let mut inner = Vec::new();
+        // One buffer for the events of every heading of the document, not one each.
+        let mut inner = std::mem::take(&mut self.heading_events);
         let mut text = String::new();
         while let Some(event) = self.next_resolved() {
             match &event {
@@ -241,7 +246,9 @@ impl<'a> Document<'a, '_> {
         let id = self.ids.claim(id.as_deref().map(str::to_owned).unwrap_or_else(|| slug::slugify(&text)));
         // Every page has several headings: written piece by piece, with no formatting machinery.
         let tag = heading_tag(level);
-        let escaped_id = escape(&id);
+        // A slug has nothing to escape; only an id the writer gave (`{#...}`) may.
+        let plain_id = id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let escaped_id = if plain_id { Cow::Borrowed(id.as_str()) } else { Cow::Owned(escape(&id)) };
         let mut open = String::with_capacity(128 + 2 * escaped_id.len() + 2 * text.len());
         for piece in ["<", tag, " id=\"", &escaped_id, "\""] {
             open.push_str(piece);
@@ -263,8 +270,10 @@ impl<'a> Document<'a, '_> {
             // Plain words, as most headings are: escaped as the writer would, without one.
             pulldown_cmark_escape::escape_html_body_text(&mut open, &text).expect("writing to a String cannot fail");
         } else {
-            html::push_html(&mut open, inner.into_iter());
+            html::push_html(&mut open, inner.drain(..));
         }
+        inner.clear();
+        self.heading_events = inner;
         for piece in
             ["<a class=\"anchor\" href=\"#", &escaped_id, "\" aria-label=\"Link to this section\">#</a></", tag, ">\n"]
         {
@@ -587,13 +596,10 @@ struct IdSet {
 impl IdSet {
     fn claim(&mut self, wanted: String) -> String {
         let base = if wanted.is_empty() { "section".to_owned() } else { wanted };
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.used.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.used.insert(base.clone()) {
+            return base;
         }
-        id
+        (1..).map(|n| format!("{base}-{n}")).find(|id| self.used.insert(id.clone())).expect("some numbered id is free")
     }
 }
 
