@@ -38,6 +38,14 @@ impl Data {
         }
     }
 
+    /// [`Data::as_text`] for a value no longer needed: text is handed over, not copied.
+    pub fn into_text(self) -> Option<String> {
+        match self {
+            Data::Text(s) => Some(s),
+            other => other.as_text(),
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Data::List(_) => "a list",
@@ -184,12 +192,14 @@ pub fn parse(path: &Path, split: &Split<'_>, tz: &TimeZone) -> Result<FrontMatte
     for (key, value) in map {
         let Some(value) = value else { continue }; // `tags:` with nothing after it is absent
         let error = |message: String| Diagnostic::new(key_location(&key), message);
-        let text =
-            |what: &str| value.as_text().ok_or_else(|| error(format!("`{key}` must be {what}, not {}", value.kind())));
+        let text = |value: Data, what: &str| {
+            let kind = value.kind();
+            value.into_text().ok_or_else(|| error(format!("`{key}` must be {what}, not {kind}")))
+        };
         match key.as_str() {
-            "title" => title = Some(text("text")?),
+            "title" => title = Some(text(value, "text")?),
             "date" | "updated" => {
-                let raw = text("a date")?;
+                let raw = text(value, "a date")?;
                 let parsed = date::parse(&raw, tz).ok_or_else(|| {
                     error(format!(
                         "`{key}`: {raw:?} is not a date in a known format (try 2018-02-13, 2018-02-13 10:00 or 2018-02-13T10:00:00-05:00)"
@@ -200,11 +210,11 @@ pub fn parse(path: &Path, split: &Split<'_>, tz: &TimeZone) -> Result<FrontMatte
             "tags" | "categories" | "category" => {
                 let line = key_location(&key).line.unwrap_or(split.block_line);
                 front.tags.push(
-                    tags_field(&value, line)
+                    tags_field(value, line)
                         .map_err(|kind| error(format!("`{key}` must be a list or a string, not {kind}")))?,
                 );
             }
-            "series" => front.series = Some(text("text")?).filter(|s| !s.trim().is_empty()),
+            "series" => front.series = Some(text(value, "text")?).filter(|s| !s.trim().is_empty()),
             "part" => {
                 let part = match &value {
                     Data::Integer(n) => u32::try_from(*n).ok().filter(|n| *n >= 1),
@@ -213,13 +223,13 @@ pub fn parse(path: &Path, split: &Split<'_>, tz: &TimeZone) -> Result<FrontMatte
                 };
                 front.part = Some(part.ok_or_else(|| error("`part` must be a whole number, 1 or more".into()))?);
             }
-            "summary" | "description" => front.summary = Some(text("text")?),
+            "summary" | "description" => front.summary = Some(text(value, "text")?),
             "draft" => front.draft = bool_value(&value).ok_or_else(|| error("`draft` must be true or false".into()))?,
             "published" => {
                 front.draft = !bool_value(&value).ok_or_else(|| error("`published` must be true or false".into()))?
             }
-            "slug" => front.slug = Some(text("text")?),
-            "permalink" | "url" => front.permalink = Some(text("a path")?),
+            "slug" => front.slug = Some(text(value, "text")?),
+            "permalink" | "url" => front.permalink = Some(text(value, "a path")?),
             "aliases" | "redirect_from" => {
                 front.aliases = match &value {
                     Data::List(items) => items.iter().filter_map(Data::as_text).collect(),
@@ -259,20 +269,23 @@ fn bool_value(value: &Data) -> Option<bool> {
     }
 }
 
-fn tags_field(value: &Data, line: usize) -> Result<TagsField, &'static str> {
+fn tags_field(value: Data, line: usize) -> Result<TagsField, &'static str> {
     match value {
-        Data::List(items) => Ok(TagsField::List(
-            items
-                .iter()
-                .map(|item| item.as_text().ok_or(item.kind()))
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .map(|tag| tag.trim().to_owned())
-                .filter(|tag| !tag.is_empty())
-                .collect(),
-        )),
+        Data::List(items) => {
+            let mut tags = Vec::with_capacity(items.len());
+            for item in items {
+                let kind = item.kind();
+                let tag = item.into_text().ok_or(kind)?;
+                // Most tags come trimmed: kept as they are, not copied.
+                let tag = if tag.trim().len() == tag.len() { tag } else { tag.trim().to_owned() };
+                if !tag.is_empty() {
+                    tags.push(tag);
+                }
+            }
+            Ok(TagsField::List(tags))
+        }
         Data::Map(_) => Err("a map"),
-        scalar => Ok(TagsField::Text { text: scalar.as_text().unwrap_or_default(), line }),
+        scalar => Ok(TagsField::Text { text: scalar.into_text().unwrap_or_default(), line }),
     }
 }
 
@@ -395,7 +408,7 @@ impl YamlNode {
 
     /// A map key as text: `2019:` is the key "2019".
     fn into_key(self) -> String {
-        self.into_data().and_then(|data| data.as_text()).unwrap_or_default()
+        self.into_data().and_then(Data::into_text).unwrap_or_default()
     }
 }
 
