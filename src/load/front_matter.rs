@@ -315,8 +315,8 @@ fn talk_field(fields: &BTreeMap<String, Data>, line: usize) -> Result<TalkField,
 
 /// A top-level key and where it is in the block (1-based line and column).
 #[derive(Debug)]
-struct KeyAt {
-    key: String,
+struct KeyAt<'a> {
+    key: &'a str,
     line: usize,
     column: usize,
 }
@@ -330,7 +330,7 @@ struct Duplicate<'a> {
 
 /// The block's top-level keys, found by their lines: YAML parsers report a duplicate at the
 /// mapping's start, and the writer needs the duplicate's own line.
-fn top_level_keys(block: &str, format: Format) -> Vec<KeyAt> {
+fn top_level_keys(block: &str, format: Format) -> Vec<KeyAt<'_>> {
     let mut keys = Vec::new();
     let mut in_toml_table = false;
     for (index, line) in block.lines().enumerate() {
@@ -352,18 +352,18 @@ fn top_level_keys(block: &str, format: Format) -> Vec<KeyAt> {
         if let Some(key) = key {
             let key = key.trim().trim_matches(['"', '\'']);
             if !key.is_empty() {
-                keys.push(KeyAt { key: key.to_owned(), line: index + 1, column: 1 });
+                keys.push(KeyAt { key, line: index + 1, column: 1 });
             }
         }
     }
     keys
 }
 
-fn find_duplicate(keys: &[KeyAt]) -> Option<Duplicate<'_>> {
+fn find_duplicate<'a>(keys: &[KeyAt<'a>]) -> Option<Duplicate<'a>> {
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for key in keys {
-        if let Some(first_line) = seen.insert(&key.key, key.line) {
-            return Some(Duplicate { key: &key.key, line: key.line, column: key.column, first_line });
+        if let Some(first_line) = seen.insert(key.key, key.line) {
+            return Some(Duplicate { key: key.key, line: key.line, column: key.column, first_line });
         }
     }
     None
