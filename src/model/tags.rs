@@ -245,11 +245,18 @@ pub(super) fn group(
         let Some(post) = post_of_candidate[index] else { continue };
         let mut indexes = Vec::with_capacity(tags.len());
         for tag in tags {
-            let key = tag.to_lowercase();
-            let group = match group_of.get(&key) {
+            // Most tags are written in lower case already: looked up as they are, not copied.
+            let lowered;
+            let key = if tag.is_ascii() && !tag.bytes().any(|b| b.is_ascii_uppercase()) {
+                tag.as_str()
+            } else {
+                lowered = tag.to_lowercase();
+                lowered.as_str()
+            };
+            let group = match group_of.get(key) {
                 Some(&group) => group,
                 None => {
-                    group_of.insert(key, groups.len());
+                    group_of.insert(key.to_owned(), groups.len());
                     let first_file = &posts[post.0].source.path;
                     groups.push(Group { spellings: Vec::new(), posts: Vec::new(), first_file });
                     groups.len() - 1
