@@ -468,7 +468,7 @@ impl<'a> AbsoluteLinks<'a> {
         // when it holds nothing the URL parser would have to encode.
         if let Some(id) = value.strip_prefix('#')
             && self.page.fragment().is_none()
-            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && super::markdown::is_plain_id(id)
         {
             return Some([self.page.as_str(), "#", id].concat());
         }

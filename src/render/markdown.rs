@@ -108,7 +108,6 @@ pub fn render(
         depth: 0,
         first_paragraph: FirstParagraph::NotYet,
         more: None,
-        more_within: false,
         html_block: None,
         heading_events: Vec::new(),
         broken: Vec::new(),
@@ -122,13 +121,13 @@ pub fn render(
     }
     let html = out.html;
     let summary = match (document.more, document.first_paragraph) {
-        (Some(end), _) => &html[..end],
+        (Some(more), _) => &html[..more.at],
         (None, FirstParagraph::Written(range)) => &html[range],
         (None, FirstParagraph::Closing(start)) => &html[start..],
         (None, FirstParagraph::NotYet | FirstParagraph::Open(_)) => "",
     };
     let summary = match document.more {
-        Some(_) if document.more_within => closed(summary.trim()),
+        Some(More { within: true, .. }) => closed(summary.trim()),
         _ => summary.trim().to_owned(),
     };
     let word_count = count_ascii_words(document.words.as_bytes()) + document.other_words;
@@ -163,6 +162,14 @@ impl fmt::Write for Tracked<'_> {
 /// Where the first top-level paragraph is in the HTML: the summary, unless there is a
 /// `<!-- more -->`. Its end is known once the writer has written its `</p>`, that is when the
 /// next event is asked for.
+/// Where `<!-- more -->` is in the HTML, and whether it stands inside an element still open
+/// there (a paragraph, a list item), so that the summary cut at it must close what it cut through.
+#[derive(Clone, Copy)]
+struct More {
+    at: usize,
+    within: bool,
+}
+
 enum FirstParagraph {
     NotYet,
     Open(usize),
@@ -191,11 +198,8 @@ struct Document<'a, 'h> {
     /// Open block containers (lists, quotes, tables, footnotes).
     depth: usize,
     first_paragraph: FirstParagraph,
-    /// Where the first `<!-- more -->` is in the HTML.
-    more: Option<usize>,
-    /// Whether that marker stands inside an element still open there (a paragraph, a list
-    /// item), so that the summary cut at it must close what it cut through.
-    more_within: bool,
+    /// The first `<!-- more -->`.
+    more: Option<More>,
     /// The HTML block being written, while no marker has been found: where it starts, its text.
     html_block: Option<(usize, String)>,
     /// The events of the heading being read, kept between headings for their room.
@@ -247,8 +251,7 @@ impl<'a> Document<'a, '_> {
         // Every page has several headings: written piece by piece, with no formatting machinery.
         let tag = heading_tag(level);
         // A slug has nothing to escape; only an id the writer gave (`{#...}`) may.
-        let plain_id = id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        let escaped_id = if plain_id { Cow::Borrowed(id.as_str()) } else { Cow::Owned(escape(&id)) };
+        let escaped_id = if is_plain_id(&id) { Cow::Borrowed(id.as_str()) } else { Cow::Owned(escape(&id)) };
         let mut open = String::with_capacity(128 + 2 * escaped_id.len() + 2 * text.len());
         for piece in ["<", tag, " id=\"", &escaped_id, "\""] {
             open.push_str(piece);
@@ -339,14 +342,12 @@ impl<'a> Iterator for Document<'a, '_> {
             }
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((start, text)) = self.html_block.take() {
-                    self.more = more_marker(&text).map(|at| start + at);
-                    self.more_within = self.depth > 0;
+                    self.more = more_marker(&text).map(|at| More { at: start + at, within: self.depth > 0 });
                 }
                 event
             }
             Event::InlineHtml(ref html) if self.more.is_none() => {
-                self.more = more_marker(html).map(|at| self.written.get() + at);
-                self.more_within = true;
+                self.more = more_marker(html).map(|at| More { at: self.written.get() + at, within: true });
                 event
             }
             Event::Start(
@@ -599,8 +600,21 @@ impl IdSet {
         if self.used.insert(base.clone()) {
             return base;
         }
-        (1..).map(|n| format!("{base}-{n}")).find(|id| self.used.insert(id.clone())).expect("some numbered id is free")
+        let mut n = 1;
+        loop {
+            let id = format!("{base}-{n}");
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+            n += 1;
+        }
     }
+}
+
+/// Whether an id is made of letters, digits, `-` and `_` only, as every slug is: such an id
+/// needs no escaping in HTML and no encoding in a URL's fragment.
+pub(crate) fn is_plain_id(id: &str) -> bool {
+    id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// HTML-escapes text for an attribute or element body.
@@ -751,6 +765,11 @@ mod tests {
     #[test]
     fn explicit_heading_ids_are_kept() {
         assert!(md("# Title {#custom}\n").html.contains("<h1 id=\"custom\">"));
+        // An id the writer gave is escaped unless it is as plain as a slug, in the heading and
+        // in its anchor alike.
+        let html = md("# Title {#a&b}\n").html;
+        assert!(html.contains("<h1 id=\"a&amp;b\">"), "{html}");
+        assert!(html.contains("href=\"#a&amp;b\""), "{html}");
     }
 
     #[test]
