@@ -202,6 +202,16 @@ pub fn same_name(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() { a.eq_ignore_ascii_case(b) } else { a.to_lowercase() == b.to_lowercase() }
 }
 
+/// The key a tag or series name is grouped under, by the same rule as [`same_name`]: lower case,
+/// and borrowed as written when it already is (as most names are).
+pub fn name_key(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.is_ascii() && !name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(name)
+    } else {
+        std::borrow::Cow::Owned(name.to_lowercase())
+    }
+}
+
 /// Turns toml's error into `site.toml:line:col: message`, adding "did you mean" for unknown keys.
 fn toml_error(path: &Path, text: &str, err: &toml::de::Error) -> Diagnostic {
     let location = match err.span() {
@@ -244,6 +254,16 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_group_under_their_lower_case_borrowed_when_already_lower() {
+        for name in ["elixir", "Elixir", "28 days of Elixir", "Año", "AÑO", "straße", "ΣΟΦΊΑ"] {
+            assert_eq!(name_key(name), name.to_lowercase(), "{name}");
+            assert!(same_name(&name_key(name), name), "{name}");
+        }
+        assert!(matches!(name_key("28 days of elixir"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(name_key("año"), std::borrow::Cow::Owned(_)));
+    }
+
     use super::*;
 
     fn parse(text: &str) -> Result<Config, Diagnostic> {

@@ -7,7 +7,7 @@ use jiff::ZonedDateTime;
 use rayon::prelude::*;
 
 use super::{Part, PartEntry, Post, PostId, Series, SeriesId, SeriesPart, Slug, Status, Tag, TagId, UrlPath};
-use crate::config::{Config, same_name};
+use crate::config::{Config, name_key, same_name};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::load::{Source, TagsField};
 
@@ -141,11 +141,17 @@ pub(super) fn series_parts(
 ) -> Vec<SeriesDraft> {
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for series in &config.series {
-        groups.entry(series.name.to_lowercase()).or_default();
+        groups.entry(name_key(&series.name).into_owned()).or_default();
     }
     for (index, series) in resolved.series.iter().enumerate() {
         if let Some(series) = series {
-            groups.entry(series.to_lowercase()).or_default().push(index);
+            let key = name_key(series);
+            match groups.get_mut(&*key) {
+                Some(members) => members.push(index),
+                None => {
+                    groups.insert(key.into_owned(), vec![index]);
+                }
+            }
         }
     }
     let mut drafts = Vec::new();
@@ -245,18 +251,11 @@ pub(super) fn group(
         let Some(post) = post_of_candidate[index] else { continue };
         let mut indexes = Vec::with_capacity(tags.len());
         for tag in tags {
-            // Most tags are written in lower case already: looked up as they are, not copied.
-            let lowered;
-            let key = if tag.is_ascii() && !tag.bytes().any(|b| b.is_ascii_uppercase()) {
-                tag.as_str()
-            } else {
-                lowered = tag.to_lowercase();
-                lowered.as_str()
-            };
-            let group = match group_of.get(key) {
+            let key = name_key(tag);
+            let group = match group_of.get(&*key) {
                 Some(&group) => group,
                 None => {
-                    group_of.insert(key.to_owned(), groups.len());
+                    group_of.insert(key.into_owned(), groups.len());
                     let first_file = &posts[post.0].source.path;
                     groups.push(Group { spellings: Vec::new(), posts: Vec::new(), first_file });
                     groups.len() - 1
